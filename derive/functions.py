@@ -39,7 +39,7 @@ def step(x):
     return sp.Piecewise((sp.S.One, x > 0), (sp.S.Zero, True))
 
 
-class Activation(sp.Function):
+class ActivationBase(sp.Function):
     """Common behaviour: real-valued, rule-table derivatives, stable printing.
 
     A subclass sets ``op`` (its key in :data:`derive.rules.RULES`) and
@@ -77,7 +77,7 @@ class Activation(sp.Function):
     _mpmathcode = _pythoncode = _elementary_code
 
 
-class sigmoid(Activation):
+class sigmoid(ActivationBase):
     """σ(x) = 1/(1 + e^{-x}).
 
     >>> sigmoid(0), sigmoid(sp.oo)
@@ -101,7 +101,7 @@ class sigmoid(Activation):
         return 1 / (1 + sp.exp(-self.args[0]))
 
 
-class softplus(Activation):
+class softplus(ActivationBase):
     """softplus(x) = log(1 + e^x), whose derivative is σ(x).
 
     >>> softplus(0)
@@ -121,7 +121,7 @@ class softplus(Activation):
         return sp.log(1 + sp.exp(self.args[0]))
 
 
-class relu(Activation):
+class relu(ActivationBase):
     """ReLU(x) = max(x, 0).
 
     >>> relu(-3), relu(sp.Rational(5, 2))
@@ -147,7 +147,7 @@ class relu(Activation):
         return sp.Max(x, 0)
 
 
-class leaky_relu(Activation):
+class leaky_relu(ActivationBase):
     """LeakyReLU(x, a) = x for x > 0, a·x otherwise (a defaults to 1/100).
 
     >>> leaky_relu(-2, sp.Rational(1, 10)), leaky_relu(-100)
@@ -172,7 +172,7 @@ class leaky_relu(Activation):
         return sp.Piecewise((x, x > 0), (a * x, True))
 
 
-class elu(Activation):
+class elu(ActivationBase):
     """ELU(x, a) = x for x > 0, a·(e^x − 1) otherwise (a defaults to 1).
 
     >>> elu(0, 2), elu(3, 2)
@@ -209,4 +209,4 @@ def to_elementary(expr):
     >>> to_elementary(sigmoid(x) + relu(x))
     Piecewise((x, x > 0), (0, True)) + 1/(1 + exp(-x))
     """
-    return expr.replace(lambda e: isinstance(e, Activation), lambda e: e.elementary())
+    return expr.replace(lambda e: isinstance(e, ActivationBase), lambda e: e.elementary())

@@ -27,7 +27,7 @@ import numpy as np
 import sympy as sp
 
 from . import numeric
-from .functions import Activation, elu, leaky_relu, relu, sigmoid, softplus, step
+from .functions import ActivationBase, elu, leaky_relu, relu, sigmoid, softplus, step
 
 
 class MissingRule(LookupError):
@@ -64,7 +64,38 @@ def defrule(name, grad, *, forward, numpy, latex, text=None):
 
 
 def _others(args, i):
+    if len(args) == 2:
+        return args[1 - i]
     return sp.Mul(*(a for j, a in enumerate(args) if j != i))
+
+
+def times(p, q):
+    """p·q, skipping the multiplications by 0 and 1 that the chain rule is full of."""
+    if p == 1:
+        return q
+    if q == 1:
+        return p
+    if p == 0 or q == 0:
+        return sp.S.Zero
+    return sp.Mul(p, q)
+
+
+def unevaluated_product(*factors):
+    """The product as written, without SymPy's (slow) canonicalisation: σ·(1 − σ)."""
+    return sp.Mul(*factors, evaluate=False)
+
+
+def one_minus(e):
+    """1 − e as written (unevaluated, hence cheap)."""
+    return sp.Add(sp.S.One, sp.Mul(sp.S.NegativeOne, e, evaluate=False), evaluate=False)
+
+
+def plus(terms):
+    """Σ terms, without building an Add for a single term."""
+    terms = [t for t in terms if t != 0]
+    if not terms:
+        return sp.S.Zero
+    return terms[0] if len(terms) == 1 else sp.Add(*terms)
 
 
 # --- arithmetic -----------------------------------------------------------
@@ -94,8 +125,9 @@ def pow_grad(out, base, exponent):
 defrule("pow", pow_grad, forward=sp.Pow, numpy=np.power, latex="^", text="^")
 
 
-def sqrt_grad(out, x):
-    return (1 / (2 * sp.sqrt(x)),)
+def sqrt_grad(out, x, *half):
+    """SymPy stores √x as x**(1/2): the constant exponent is an input too."""
+    return (1 / (2 * out),) + tuple(out * sp.log(x) for _ in half)
 defrule("sqrt", sqrt_grad, forward=sp.sqrt, numpy=np.sqrt, latex=r"\sqrt", text="√")
 
 
@@ -154,7 +186,7 @@ defrule("sign", sign_grad, forward=sp.sign, numpy=np.sign, latex=r"\operatorname
 # --- activations --------------------------------------------------------------
 
 def sigmoid_grad(out, x):
-    return (out * (1 - out),)
+    return (unevaluated_product(out, one_minus(out)),)
 defrule("sigmoid", sigmoid_grad, forward=sigmoid, numpy=numeric.sigmoid, latex=r"\sigma", text="σ")
 
 
@@ -217,7 +249,7 @@ def op_of(expr) -> str:
     >>> op_of(sp.sqrt(x)), op_of(x**3), op_of(relu(x)), op_of(sp.Sum(x, (x, 1, 3)))
     ('sqrt', 'pow', 'relu', 'sum')
     """
-    if isinstance(expr, Activation):
+    if isinstance(expr, ActivationBase):
         return expr.op
     if isinstance(expr, sp.Pow):
         return "sqrt" if expr.exp == sp.S.Half else "pow"
@@ -240,10 +272,6 @@ def rule_for(expr) -> Rule:
         raise MissingRule(f"no derivative rule for operation {name!r} (in {expr})") from None
 
 
-def _depends(expr, var) -> bool:
-    return expr.has(var)
-
-
 def derivative(expr, var):
     """d expr / d var by the rule table: Σᵢ (∂op/∂argᵢ)·(d argᵢ/d var).
 
@@ -264,20 +292,22 @@ def derivative(expr, var):
     def d(e):
         if e == var:
             return sp.S.One
-        if not _depends(e, var):
+        if isinstance(e, sp.Indexed):  # ∂o[k]/∂o[j] = δₖⱼ; an Indexed counts as an atom in SymPy
+            if isinstance(var, sp.Indexed) and e.base == var.base:
+                return sp.Mul(*(sp.KroneckerDelta(i, j) for i, j in zip(e.indices, var.indices)))
+            return sp.S.Zero
+        if e.is_Atom:
             return sp.S.Zero
         if e in memo:
             return memo[e]
-        if isinstance(e, sp.Indexed) and isinstance(var, sp.Indexed) and e.base == var.base:
-            result = sp.Mul(*(sp.KroneckerDelta(i, j) for i, j in zip(e.indices, var.indices)))
-        elif isinstance(e, sp.Sum):
+        if isinstance(e, sp.Sum):
             result = sp.Sum(d(e.function), *e.limits)
         elif isinstance(e, sp.Piecewise):  # the conditions are constant away from the kinks
             result = sp.Piecewise(*((d(val), cond) for val, cond in e.args))
         else:
             rule = rule_for(e)
             partials = rule.partials(e, *e.args)
-            result = sp.Add(*(p * d(a) for p, a in zip(partials, e.args) if _depends(a, var)))
+            result = plus(times(p, d(a)) for p, a in zip(partials, e.args))
         memo[e] = result
         return result
 

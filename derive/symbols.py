@@ -16,6 +16,7 @@ derive.symbols.BadName: invalid name '__class__': use a letter, then letters, di
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sympy as sp
 
@@ -46,3 +47,26 @@ def symbol(name, **assumptions) -> sp.Symbol:
     """
     assumptions.setdefault("real", True)
     return sp.Symbol(check_name(name), **assumptions)
+
+
+ADJOINT_SUFFIX = "__bar"  # "__" never occurs in a user's name, so adjoints cannot clash
+
+
+@lru_cache(maxsize=None)
+def adjoint(sym) -> sp.Symbol:
+    """The adjoint symbol x̄ = ∂output/∂x of a node symbol, printed with a bar.
+
+    >>> adjoint(symbol('z_4')).name, is_adjoint(adjoint(symbol('z_4')))
+    ('z_4__bar', True)
+    """
+    return sp.Symbol(sym.name + ADJOINT_SUFFIX, real=True)
+
+
+def is_adjoint(sym) -> bool:
+    """Whether ``sym`` is an adjoint made by :func:`adjoint`."""
+    return isinstance(sym, sp.Symbol) and sym.name.endswith(ADJOINT_SUFFIX)
+
+
+def primal(sym) -> sp.Symbol:
+    """The node symbol an adjoint belongs to."""
+    return sp.Symbol(sym.name[: -len(ADJOINT_SUFFIX)], real=True)

@@ -1,0 +1,328 @@
+"""Computation graphs: straight-line programs of named SymPy nodes.
+
+A :class:`Graph` is built with :meth:`Graph.input`, :meth:`Graph.param` and
+:meth:`Graph.let`; each returns the SymPy ``Symbol`` that stands for the node
+(or a :class:`Vector` of them for an indexed family).  Local derivatives come
+from the rule table (:func:`derive.rules.derivative`), never from
+``sympy.diff``, so the kink convention holds.  :meth:`Graph.grad` runs the
+reverse pass (:mod:`derive.grad`).
+
+The seed's network for formula (2): four sigmoid layers, ``z_i = w_i x_i + b_i``,
+``x_{i+1} = σ(z_i)``, output ``y_4 = σ(z_4)`` and loss ``C = (y_4 − y)²/2``.
+
+>>> from derive import sigmoid
+>>> g = Graph()
+>>> x, y = g.input('x_1'), g.input('y')
+>>> for i in range(1, 5):
+...     w, b = g.param(f'w_{i}'), g.param(f'b_{i}')
+...     z = g.let(f'z_{i}', w * x + b)
+...     x = g.let(f'x_{i + 1}' if i < 4 else 'y_4', sigmoid(z))
+>>> C = g.let('C', (x - y)**2 / 2)
+>>> print(g.grad(C, g['b_1']).factors)
+(y₄ − y) · σ′(z₄) · w₄ · σ′(z₃) · w₃ · σ′(z₂) · w₂ · σ′(z₁)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .rules import RULES, derivative, op_of
+from .symbols import check_name, symbol
+
+
+NOTATION_OPS = frozenset({"exp", "log", "tanh", "abs", "sigmoid", "relu", "leaky_relu", "elu", "softplus"})
+
+
+class GraphError(ValueError):
+    """A graph built wrongly: an unknown or repeated node, a forward reference."""
+
+
+class Vector(tuple):
+    """An indexed family of node symbols ``o_1 … o_K``, named as a whole.
+
+    >>> Graph().input('o', size=3)
+    Vector('o', (o_1, o_2, o_3))
+    """
+
+    def __new__(cls, name, items):
+        obj = super().__new__(cls, items)
+        obj.name = name
+        return obj
+
+    def __repr__(self):
+        return "Vector(%r, %s)" % (self.name, tuple.__repr__(self))
+
+
+@dataclass(frozen=True)
+class FamilyOp:
+    """A primitive on whole families, such as ``softmax(o)``: K outputs from K inputs.
+
+    Outside a graph it behaves as the tuple of its component expressions.
+
+    >>> o = Graph().input('o', size=2)
+    >>> softmax(o)[0]
+    exp(o_1)/(exp(o_1) + exp(o_2))
+    """
+
+    op: str
+    args: tuple
+
+    def components(self):
+        return RULES[self.op].forward(*self.args)
+
+    def __iter__(self):
+        return iter(self.components())
+
+    def __getitem__(self, i):
+        return self.components()[i]
+
+    def __len__(self):
+        return len(self.args)
+
+
+def softmax(o):
+    """softmax(o)ᵢ = e^{oᵢ}/Σₖ e^{oₖ}, a family primitive with Jacobian ŷᵢ(δᵢⱼ − ŷⱼ)."""
+    return FamilyOp("softmax", tuple(o))
+
+
+@dataclass
+class Node:
+    """One node: its symbol, kind, defining expression and parents.
+
+    ``local`` holds the local partials a family rule supplies (softmax);
+    for other nodes they come from differentiating ``expr`` with the table.
+    """
+
+    name: str
+    symbol: sp.Symbol
+    kind: str  # "input", "param" or "let"
+    expr: sp.Expr | None = None
+    parents: tuple = ()
+    local: dict = field(default_factory=dict)
+    family: str | None = None
+
+
+class Graph:
+    """A straight-line program of named nodes whose expressions are SymPy expressions.
+
+    >>> g = Graph()
+    >>> w, x = g.param('w'), g.input('x')
+    >>> h = g.let('h', w * x)
+    >>> g.closed_form(g.let('f', h**2))
+    w**2*x**2
+    """
+
+    def __init__(self):
+        self._nodes: dict = {}  # symbol -> Node, in definition (topological) order
+        self._by_name: dict = {}
+        self._children: dict = {}
+        self._closed: dict = {}
+
+    # -- building ---------------------------------------------------------------
+
+    def _add(self, name, kind, expr=None, parents=(), local=None, family=None):
+        if name in self._by_name:
+            raise GraphError(f"node {name!r} is already defined")
+        node = Node(name, symbol(name), kind, expr, tuple(parents), dict(local or {}), family)
+        self._nodes[node.symbol] = node
+        self._by_name[name] = node.symbol
+        self._children[node.symbol] = []
+        for p in node.parents:
+            self._children[p].append(node.symbol)
+        return node.symbol
+
+    def _leaf(self, name, kind, size):
+        check_name(name)
+        if size is None:
+            return self._add(name, kind)
+        return Vector(name, [self._add(f"{name}_{i}", kind, family=name) for i in range(1, size + 1)])
+
+    def input(self, name, size=None):
+        """Declare an input (data) node, or a family of ``size`` of them; return its symbol(s)."""
+        return self._leaf(name, "input", size)
+
+    def param(self, name, size=None):
+        """Declare a parameter node (a weight or bias); return its symbol(s)."""
+        return self._leaf(name, "param", size)
+
+    def let(self, name, expr):
+        """Define node ``name`` from earlier nodes and return its symbol.
+
+        ``expr`` is a SymPy expression, a sequence of them (a family
+        ``name_1 … name_K``), or a family primitive such as :func:`softmax`.
+
+        >>> g = Graph(); x = g.input('x')
+        >>> g.let('y', x + g.input('q') * 0 + sp.Symbol('u', real=True))
+        Traceback (most recent call last):
+        ...
+        derive.graph.GraphError: node 'y' uses 'u', which is not an earlier node of this graph
+        """
+        check_name(name)
+        if isinstance(expr, FamilyOp):
+            return self._let_family(name, expr)
+        if isinstance(expr, (list, tuple)):
+            return Vector(name, [self.let(f"{name}_{i}", e) for i, e in enumerate(expr, 1)])
+        expr = sp.sympify(expr)  # safe: library callers pass SymPy objects or numbers, never user text
+        return self._add(name, "let", expr, self._parents_of(name, expr))
+
+    def _parents_of(self, name, expr):
+        parents = sorted(expr.free_symbols, key=lambda s: s.name)
+        for p in parents:
+            if p not in self._nodes:
+                raise GraphError(f"node {name!r} uses {p.name!r}, which is not an earlier node of this graph")
+        return parents
+
+    def _let_family(self, name, op):
+        rule = RULES[op.op]
+        outs = [symbol(f"{name}_{i}") for i in range(1, len(op) + 1)]
+        jacobian = rule.partials(tuple(outs), *op.args)
+        syms = []
+        for i, component in enumerate(op.components()):
+            parents = self._parents_of(name, component)
+            local = {a: jacobian[i][j] for j, a in enumerate(op.args)}
+            syms.append(self._add(outs[i].name, "let", component, parents, local, family=name))
+        return Vector(name, syms)
+
+    # -- reading ----------------------------------------------------------------
+
+    def __getitem__(self, name):
+        """The symbol of the node called ``name``."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise GraphError(f"no node called {name!r}") from None
+
+    def __contains__(self, sym):
+        return sym in self._nodes
+
+    def __len__(self):
+        return len(self._nodes)
+
+    def node(self, sym) -> Node:
+        try:
+            return self._nodes[sym]
+        except (KeyError, TypeError):
+            raise GraphError(f"{sym!r} is not a node of this graph") from None
+
+    @property
+    def nodes(self):
+        """All nodes in definition order."""
+        return tuple(self._nodes.values())
+
+    def leaves(self):
+        """The input and parameter symbols, in definition order."""
+        return tuple(n.symbol for n in self._nodes.values() if n.kind != "let")
+
+    def ancestors(self, sym):
+        """The set of nodes ``sym`` is computed from, ``sym`` included."""
+        found = {sym}
+        for node in reversed(self.nodes):
+            if node.symbol in found:
+                found.update(node.parents)
+        return found
+
+    def children(self, sym):
+        return tuple(self._children[sym])
+
+    def local(self, child, parent):
+        """The local derivative ∂child/∂parent, from the rule table.
+
+        >>> g = Graph(); w, x = g.param('w'), g.input('x')
+        >>> g.local(g.let('z', w * x + 1), x)
+        w
+        """
+        node = self.node(child)
+        if parent in node.local:
+            return node.local[parent]
+        value = derivative(node.expr, parent)
+        node.local[parent] = value
+        return value
+
+    def unary_rule(self, child):
+        """The rule name when ``child`` applies one function of the table to a node (``σ(z₄)``).
+
+        Such a local derivative is written the textbook's way, ``σ′(z₄)``.
+        """
+        e = self.node(child).expr
+        if e is None or op_of(e) not in NOTATION_OPS:
+            return None
+        if e.args[0] in self._nodes and all(a.is_number for a in e.args[1:]):
+            return op_of(e)
+        return None
+
+    def closed_form(self, sym):
+        """The node's expression in inputs and parameters only (built once, then cached)."""
+        node = self.node(sym)
+        if node.kind != "let":
+            return sym
+        if sym not in self._closed:
+            for n in self._nodes.values():
+                if n.kind == "let" and n.symbol not in self._closed:
+                    self._closed[n.symbol] = n.expr.xreplace(
+                        {p: self._closed.get(p, p) for p in n.parents})
+                if n.symbol == sym:
+                    break
+        return self._closed[sym]
+
+    def grad(self, output, wrt):
+        """Reverse-mode gradient of ``output`` with respect to one node or a list of nodes.
+
+        >>> g = Graph(); x = g.input('x'); f = g.let('f', x**3)
+        >>> g.grad(f, x).expr
+        3*x**2
+        """
+        from .grad import Gradient
+        return Gradient(self, output, wrt)
+
+    @classmethod
+    def from_expr(cls, expr, output="f", params=()):
+        """The graph of ``expr``: one node per operation, named u₁, u₂, … in evaluation order.
+
+        Numeric coefficients, negation and reciprocals stay inside the node
+        that uses them, so ``a − b`` and ``a/b`` are one node each.  Variables
+        named in ``params`` become parameters, the others inputs.
+
+        >>> x, w = sp.symbols('x w', real=True)
+        >>> g, f = Graph.from_expr((w * x - 1)**2 / 2, params=['w'])
+        >>> [(n.name, n.expr) for n in g.nodes if n.kind == 'let']
+        [('u1', w*x), ('u2', u1 - 1), ('u3', u2**2), ('f', u3/2)]
+        """
+        g = cls()
+        leaves = sorted(expr.free_symbols, key=lambda s: s.name)
+        for s in leaves:
+            (g.param if s.name in params else g.input)(s.name)
+        taken = {s.name for s in leaves} | {output}
+        counter = iter(range(1, 10**9))
+        memo = {}
+
+        def fresh():
+            while True:
+                name = f"u{next(counter)}"
+                if name not in taken:
+                    return name
+
+        def inline(e):
+            coefficient, rest = e.as_coeff_Mul() if e.is_Mul else (None, None)
+            return (e.is_Mul and coefficient != 1 and not rest.is_Mul) or \
+                (e.is_Pow and e.exp == -1)
+
+        def visit(e, top=False):
+            if e.is_Atom:
+                return g[e.name] if e.is_Symbol else e
+            if e in memo:
+                return memo[e]
+            rebuilt = e.func(*(visit(a) for a in e.args))
+            if inline(e) and not top:
+                return rebuilt
+            memo[e] = g.let(output if top else fresh(), rebuilt)
+            return memo[e]
+
+        if expr.is_Atom:
+            return g, g.let(output, expr)
+        return g, visit(expr, top=True)
+
+    def __repr__(self):
+        kinds = {k: sum(n.kind == k for n in self._nodes.values()) for k in ("input", "param", "let")}
+        return "Graph(%d inputs, %d params, %d nodes defined by let)" % (
+            kinds["input"], kinds["param"], kinds["let"])

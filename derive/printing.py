@@ -1,0 +1,171 @@
+"""Printers: one-line Unicode for terminals, LaTeX for reports and Jupyter.
+
+Both dispatch on the class name (``_print_<Class>``, SymPy's convention)
+with SymPy's printers as the fallback.  The activations print with the names
+of the rule table.  :func:`latex` of an expression is the only way formulas
+reach LaTeX; text goes through :func:`derive.latex_text.escape` (elsewhere).
+
+>>> import sympy as sp
+>>> from derive.functions import sigmoid
+>>> z = sp.Symbol('z_4', real=True)
+>>> text(sigmoid(z) * (1 - sigmoid(z)))
+'(1 − σ(z₄))·σ(z₄)'
+>>> text(sp.Symbol('w', real=True)**2 / 2)
+'w²/2'
+>>> latex(sigmoid(z))
+'\\\\sigma\\\\left(z_{4}\\\\right)'
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+from .symbols import is_adjoint, primal
+
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_REL = {"==": "=", "<=": "≤", ">=": "≥", "!=": "≠", "<": "<", ">": ">"}
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+          "eta": "η", "theta": "θ", "lambda": "λ", "lamda": "λ", "mu": "μ", "sigma": "σ",
+          "tau": "τ", "phi": "φ", "omega": "ω", "rho": "ρ"}
+
+
+def _rule_text(expr):
+    from .rules import RULES
+    return RULES[expr.op].text
+
+
+def _rule_latex(expr):
+    from .rules import RULES
+    return RULES[expr.op].latex
+
+
+def _positive_first(terms):
+    """Terms with a leading minus sign go last: ``y₄ − y`` rather than ``−y + y₄``."""
+    return [t for t in terms if not t.could_extract_minus_sign()] + \
+        [t for t in terms if t.could_extract_minus_sign()]
+
+
+class TextPrinter(StrPrinter):
+    """One-line Unicode maths: ``σ(z₄)·w₄``, ``x²``, ``√x``, ``≤``."""
+
+    def _as_ordered_terms(self, expr, order=None):
+        return _positive_first(super()._as_ordered_terms(expr, order))
+
+    def _print_Symbol(self, expr):
+        if is_adjoint(expr):
+            shown = self._print_Symbol(primal(expr))
+            return shown[0] + "\u0304" + shown[1:]
+        name = expr.name
+        base, _, sub = name.partition("_")
+        base = _GREEK.get(base, base)
+        if sub.isdigit():
+            return base + sub.translate(_SUB)
+        if not sub and name[-1].isdigit():
+            stem = name.rstrip("0123456789")
+            return _GREEK.get(stem, stem) + name[len(stem):].translate(_SUB)
+        return base + ("_" + sub if sub else "")
+
+    _print_Dummy = _print_Symbol
+
+    def _print_Mul(self, expr):
+        return super()._print_Mul(expr).replace("*", "·")
+
+    def _print_Pow(self, expr, rational=False):
+        base, exponent = expr.as_base_exp()
+        if exponent == sp.S.Half:
+            inner = self._print(base)
+            return "√" + (inner if base.is_Atom else "(" + inner + ")")
+        if exponent.is_Integer and exponent > 0:
+            return self.parenthesize(base, sp.printing.precedence.PRECEDENCE["Pow"]) + \
+                str(exponent).translate(_SUP)
+        if exponent.is_Integer and exponent < 0 and not (exponent == -1):
+            return "1/" + self._print(base ** (-exponent))
+        return super()._print_Pow(expr, rational).replace("**", "^")
+
+    def _print_ActivationBase(self, expr):
+        return "%s(%s)" % (_rule_text(expr), ", ".join(self._print(a) for a in expr.args))
+
+    def _print_Abs(self, expr):
+        return "|%s|" % self._print(expr.args[0])
+
+    def _print_exp(self, expr):
+        return "exp(%s)" % self._print(expr.args[0])
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+    def _print_Pi(self, expr):
+        return "π"
+
+    def _print_Infinity(self, expr):
+        return "∞"
+
+    def _print_NegativeInfinity(self, expr):
+        return "−∞"
+
+    def _print_Derivative(self, expr):
+        wrt = "".join("∂%s" % self._print(v) for v in expr.variables)
+        return "∂/%s (%s)" % (wrt, self._print(expr.expr)) if len(expr.variables) > 1 else \
+            "d/d%s (%s)" % (self._print(expr.variables[0]), self._print(expr.expr))
+
+    def _print_KroneckerDelta(self, expr):
+        i, j = expr.args
+        return "δ(%s,%s)" % (self._print(i), self._print(j))
+
+    def _print_Piecewise(self, expr):
+        parts = []
+        for value, cond in expr.args:
+            when = "otherwise" if cond is sp.true else "if " + self._print(cond)
+            parts.append("%s %s" % (self._print(value), when))
+        return "{" + "; ".join(parts) + "}"
+
+    def _print_Relational(self, expr):
+        op = _REL.get(expr.rel_op, expr.rel_op)
+        return "%s %s %s" % (self._print(expr.lhs), op, self._print(expr.rhs))
+
+    def _print_Add(self, expr, order=None):
+        return super()._print_Add(expr, order).replace(" - ", " − ")
+
+    def emptyPrinter(self, expr):
+        return str(expr)
+
+
+class TexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the rule table's names for the activations."""
+
+    def _as_ordered_terms(self, expr, order=None):
+        return _positive_first(super()._as_ordered_terms(expr, order))
+
+    def _print_Symbol(self, expr, style="plain"):
+        if is_adjoint(expr):
+            base, sep, sub = super()._print_Symbol(primal(expr)).partition("_")
+            return r"\bar{%s}%s%s" % (base, sep, sub)
+        return super()._print_Symbol(expr, style)
+
+    def _print_ActivationBase(self, expr, exp=None):
+        args = ", ".join(self._print(a) for a in expr.args)
+        name = _rule_latex(expr)
+        if exp is not None:
+            name = "%s^{%s}" % (name, exp)
+        return r"%s\left(%s\right)" % (name, args)
+
+
+def text(expr) -> str:
+    """One-line Unicode rendering of a SymPy object.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> text(sp.Le(sp.exp(-x) / (1 + sp.exp(-x))**2, sp.Rational(1, 4)))
+    'exp(−x)/(1 + exp(−x))² ≤ 1/4'
+    """
+    return TextPrinter().doprint(expr).replace("-", "−")
+
+
+def latex(expr) -> str:
+    """LaTeX for a SymPy object (maths mode, no delimiters).
+
+    >>> latex(sp.Symbol('w_1', real=True)**2)
+    'w_{1}^{2}'
+    """
+    return TexPrinter().doprint(expr)
