@@ -31,7 +31,7 @@ from functools import cached_property
 import sympy as sp
 
 from .printing import latex, text
-from .rules import RULES
+from .rules import RULES, unevaluated_product
 from .symbols import adjoint
 
 MAX_PATHS = 256  # more paths than this are shown as the program, not enumerated
@@ -126,9 +126,9 @@ class PathSum(tuple):
 
 def _term(adj, local):
     """adj·local, kept unevaluated: the factor stays as the rule wrote it, and it is cheap."""
-    if local == 1:
+    if local is sp.S.One:
         return adj
-    return sp.Mul(adj, *(local.args if local.is_Mul else (local,)), evaluate=False)
+    return unevaluated_product(adj, *(local.args if local.is_Mul else (local,)))
 
 
 def reverse_pass(graph, output, wrt):

@@ -3,7 +3,7 @@
 Both dispatch on the class name (``_print_<Class>``, SymPy's convention)
 with SymPy's printers as the fallback.  The activations print with the names
 of the rule table.  :func:`latex` of an expression is the only way formulas
-reach LaTeX; text goes through :func:`derive.latex_text.escape` (elsewhere).
+reach LaTeX.
 
 >>> import sympy as sp
 >>> from derive.functions import sigmoid
@@ -16,6 +16,8 @@ reach LaTeX; text goes through :func:`derive.latex_text.escape` (elsewhere).
 '\\\\sigma\\\\left(z_{4}\\\\right)'
 """
 from __future__ import annotations
+
+import unicodedata
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
@@ -159,7 +161,7 @@ def text(expr) -> str:
     >>> text(sp.Le(sp.exp(-x) / (1 + sp.exp(-x))**2, sp.Rational(1, 4)))
     'exp(−x)/(1 + exp(−x))² ≤ 1/4'
     """
-    return TextPrinter().doprint(expr).replace("-", "−")
+    return unicodedata.normalize("NFC", TextPrinter().doprint(expr).replace("-", "−"))
 
 
 def latex(expr) -> str:

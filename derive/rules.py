@@ -69,30 +69,38 @@ def _others(args, i):
     return sp.Mul(*(a for j, a in enumerate(args) if j != i))
 
 
+# SymPy's 0 and 1 are singletons, so `is` tests them without SymPy's costly __eq__.
+ZERO, ONE = sp.S.Zero, sp.S.One
+
+
 def times(p, q):
     """p·q, skipping the multiplications by 0 and 1 that the chain rule is full of."""
-    if p == 1:
+    if p is ONE:
         return q
-    if q == 1:
+    if q is ONE:
         return p
-    if p == 0 or q == 0:
-        return sp.S.Zero
+    if p is ZERO or q is ZERO:
+        return ZERO
     return sp.Mul(p, q)
 
 
 def unevaluated_product(*factors):
-    """The product as written, without SymPy's (slow) canonicalisation: σ·(1 − σ)."""
-    return sp.Mul(*factors, evaluate=False)
+    """The product as written: σ·(1 − σ).
+
+    Built with ``Mul._from_args``, which skips SymPy's canonical ordering and
+    its cache; the reverse pass builds thousands of these (see benchmarks/).
+    """
+    return sp.Mul._from_args(factors, is_commutative=True)  # real scalars commute
 
 
 def one_minus(e):
     """1 − e as written (unevaluated, hence cheap)."""
-    return sp.Add(sp.S.One, sp.Mul(sp.S.NegativeOne, e, evaluate=False), evaluate=False)
+    return sp.Add._from_args((ONE, unevaluated_product(sp.S.NegativeOne, e)), is_commutative=True)
 
 
 def plus(terms):
     """Σ terms, without building an Add for a single term."""
-    terms = [t for t in terms if t != 0]
+    terms = [t for t in terms if t is not ZERO]
     if not terms:
         return sp.S.Zero
     return terms[0] if len(terms) == 1 else sp.Add(*terms)
@@ -290,8 +298,10 @@ def derivative(expr, var):
     memo: dict = {}
 
     def d(e):
-        if e == var:
-            return sp.S.One
+        if e is var:
+            return ONE
+        if e.is_Symbol:  # comparing the cached hashes first spares SymPy's __eq__
+            return ONE if hash(e) == hash(var) and e == var else ZERO
         if isinstance(e, sp.Indexed):  # ∂o[k]/∂o[j] = δₖⱼ; an Indexed counts as an atom in SymPy
             if isinstance(var, sp.Indexed) and e.base == var.base:
                 return sp.Mul(*(sp.KroneckerDelta(i, j) for i, j in zip(e.indices, var.indices)))

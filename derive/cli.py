@@ -1,0 +1,128 @@
+"""The ``derive`` command line: ``derive verify`` and ``derive grad``.
+
+Every user string goes through the allow-list parser; bad input ends with a
+one-line error on stderr and exit status 2, never a traceback.
+
+Exit statuses: 0 proved or supported, 1 refuted, 2 bad input, 3 unknown.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_BAD_INPUT = 2
+EXIT_UNKNOWN = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(EXIT_BAD_INPUT, f"derive: error: {message} (see derive --help)\n")
+
+
+def _parser():
+    p = _Parser(prog="derive", description=(
+        "Derive the mathematics of deep-learning textbooks symbolically, "
+        "and prove or refute each formula."))
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    v = sub.add_parser("verify", help="prove or refute a claim such as \"diff(sigmoid(x), x) <= 1/4\"",
+                       description="Prove, refute (with a counterexample confirmed at 30 digits) "
+                                   "or support numerically a claim LHS REL RHS.")
+    v.add_argument("claim", help="LHS REL RHS, REL one of = == <= < >= >")
+    v.add_argument("--assume", action="append", default=[], metavar="COND",
+                   help="an assumption such as \"p in (0,1)\", \"T > 0\" or \"n integer >= 1\" (repeatable)")
+    v.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    v.add_argument("--timeout", type=float, default=30.0, help="seconds before the verdict is unknown (default 30)")
+    g = sub.add_parser("grad", help="the chain rule through the graph of an expression",
+                       description="Build the computation graph of EXPR, run the reverse pass and print "
+                                   "the local derivatives, their product and the closed form.")
+    g.add_argument("expr", help="an expression, e.g. \"(sigmoid(w*x + b) - y)**2/2\"")
+    g.add_argument("--wrt", action="append", required=True, metavar="NAME",
+                   help="differentiate with respect to this variable (repeatable)")
+    g.add_argument("--json", action="store_true", help="print the result as JSON")
+    return p
+
+
+def _fail(message, status=EXIT_BAD_INPUT):
+    print(f"derive: error: {message}", file=sys.stderr)
+    return status
+
+
+def cmd_verify(args):
+    from .verify import verify
+    verdict = verify(args.claim, args.assume, timeout=args.timeout)
+    if args.json:
+        print(json.dumps(verdict.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(verdict)
+    return verdict.exit_code
+
+
+def cmd_grad(args):
+    from .graph import Graph
+    from .limits import run_limited
+    from .parse import parse_expression
+    from .symbols import check_name
+    expr = parse_expression(args.expr)
+    names = {s.name for s in expr.free_symbols}
+    for w in args.wrt:
+        check_name(w)
+        if w not in names:
+            raise ValueError(f"{w!r} does not occur in the expression")
+    outcome = run_limited(_grad_report, expr, args.wrt, timeout=30.0)
+    if not outcome.ok:
+        return _fail(f"could not finish: {outcome.reason}", EXIT_UNKNOWN)
+    report = outcome.value
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(report["text"])
+    return 0 if report["check"]["passed"] else EXIT_UNKNOWN
+
+
+def _grad_report(expr, wrt):
+    from .graph import Graph
+    from .printing import text
+    g, f = Graph.from_expr(expr, params=wrt)
+    d = g.grad(f, [g[w] for w in wrt])
+    evidence = d.check()
+    lines = ["graph (one node per operation):"]
+    for n in g.nodes:
+        if n.kind == "let":
+            lines.append(f"  {text(n.symbol)} = {text(n.expr)}")
+    lines.append("reverse pass (adjoints, x̄ = ∂f/∂x):")
+    lines += [f"  {a}" for a in d.program]
+    lines.append("chain rule:")
+    lines += ["  " + line for line in str(d).splitlines()]
+    lines.append(f"check: {evidence}")
+    return {"text": "\n".join(lines), "expression": text(expr), "wrt": wrt,
+            "program": [str(a) for a in d.program],
+            "gradient": {w: text(e) for w, e in zip(wrt, d.expr)},
+            "check": evidence.as_dict()}
+
+
+COMMANDS = {"verify": cmd_verify, "grad": cmd_grad}
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return EXIT_BAD_INPUT
+    from .graph import GraphError
+    from .parse import ParseError
+    from .rules import MissingRule
+    from .symbols import BadName
+    try:
+        return COMMANDS[args.command](args)
+    except (ParseError, BadName, GraphError, MissingRule, ValueError) as exc:
+        return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as exc:  # a bug: still one line, never a traceback
+        return _fail(f"internal error ({type(exc).__name__}: {str(exc)[:200]})", EXIT_UNKNOWN)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

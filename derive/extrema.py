@@ -1,0 +1,181 @@
+"""Global maxima and minima of a function of one real variable, with the argument.
+
+The argument is the one a student writes: split the domain at the kinks,
+solve f′(x) = 0 on each piece, evaluate f at the critical points, the kinks
+and the closed ends, take the limits at the open ends, and compare.  A sign
+test of f′ between consecutive critical points shows where f rises and falls.
+Every step that SymPy cannot settle raises :class:`Undecided`; nothing here
+guesses.
+
+>>> import sympy as sp
+>>> from derive import sigmoid
+>>> from derive.rules import derivative
+>>> x = sp.Symbol('x', real=True)
+>>> r = extremum(derivative(sigmoid(x), x), x, kind="max")
+>>> r.value, r.points
+(1/4, (0,))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+
+from .functions import to_elementary
+from .limits import time_limit
+from .printing import text
+from .rules import derivative
+from .steps import Step, eq
+
+PRECISION = 50  # digits used to compare candidate values
+
+
+class Undecided(Exception):
+    """The extremum could not be settled symbolically; the message says why."""
+
+
+@dataclass(frozen=True)
+class Extremum:
+    """The supremum (``kind='max'``) or infimum of f over an interval."""
+
+    kind: str
+    value: sp.Expr
+    points: tuple  # where the value is attained; empty when only approached
+    steps: tuple
+
+    @property
+    def attained(self) -> bool:
+        return bool(self.points)
+
+
+def _numeric(v):
+    """A value at PRECISION digits, or ±inf; complex or undefined raises Undecided."""
+    if v in (sp.oo, -sp.oo):
+        return mpmath.inf if v == sp.oo else -mpmath.inf
+    n = sp.N(v, PRECISION)
+    if not n.is_real or not n.is_finite:
+        raise Undecided(f"cannot evaluate {v} to a real number")
+    return mpmath.mpf(sp.Float(n, PRECISION)._mpf_) if n.is_Float else mpmath.mpf(str(n))
+
+
+def _branch(expr, point):
+    """Replace every Piecewise by the branch that holds at ``point`` (a dict)."""
+    def choose(pw):
+        for value, cond in pw.args:
+            if cond is sp.true or bool(cond.subs(point)):
+                return value
+        raise Undecided(f"no branch of {pw} holds at {point}")
+    while expr.has(sp.Piecewise):
+        expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), choose)
+    return expr
+
+
+def _solve(expr, x, domain, what):
+    """The finite set of solutions of expr = 0 in ``domain``, or Undecided."""
+    numer = sp.numer(sp.together(expr))
+    with time_limit(5):
+        sols = sp.solveset(numer, x, domain)
+    if isinstance(sols, sp.FiniteSet):
+        return sorted(sols, key=_numeric)
+    if sols is sp.S.EmptySet:
+        return []
+    raise Undecided(f"SymPy could not list the {what}: {sols}")
+
+
+def _kinks(f, x, interval):
+    points = set()
+    for pw in f.atoms(sp.Piecewise):
+        for _, cond in pw.args:
+            for rel in ([cond] if isinstance(cond, sp.core.relational.Relational) else cond.atoms(sp.core.relational.Relational)):
+                points.update(_solve(rel.lhs - rel.rhs, x, interval, "kinks"))
+    for a in f.atoms(sp.Abs, sp.sign):
+        points.update(_solve(a.args[0], x, interval, "kinks"))
+    return sorted(points, key=_numeric)
+
+
+def _midpoint(a, b):
+    if a == -sp.oo and b == sp.oo:
+        return sp.S.Zero
+    if a == -sp.oo:
+        return b - 1
+    if b == sp.oo:
+        return a + 1
+    return (a + b) / 2
+
+
+def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
+    """The global maximum (or minimum) of ``f`` over ``interval`` in ``x``, argued step by step.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> r = extremum(x**2 - sp.Abs(x), x, kind="min")
+    >>> r.value, r.points
+    (-1/4, (-1/2, 1/2))
+    """
+    if f.free_symbols - {x}:
+        raise Undecided("the extremum depends on other variables: "
+                        + ", ".join(sorted(s.name for s in f.free_symbols - {x})))
+    sign = 1 if kind == "max" else -1
+    fe = sp.piecewise_fold(to_elementary(f))
+    steps = []
+    lo, hi = interval.inf, interval.sup
+    kinks = _kinks(fe, x, interval)
+    if kinks:
+        steps.append(Step(f"kinks at {x} = " + ", ".join(map(text, kinks)), "where a piece ends"))
+    cuts = [lo] + kinks + [hi]
+    candidates = {}  # point -> exact value
+    critical_all = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = _branch(fe, {x: _midpoint(a, b)})
+        slope = to_elementary(derivative(piece, x))
+        with time_limit(5):
+            poles = _solve(1 / sp.together(piece), x, sp.Interval.open(a, b), "poles") \
+                if sp.denom(sp.together(piece)).has(x) else []
+        if poles:
+            raise Undecided(f"f has a pole at {x} = {poles[0]}")
+        critical = _solve(slope, x, sp.Interval.open(a, b), "critical points")
+        if len(cuts) == 2:
+            steps.append(eq(sp.Derivative(f, x), derivative(f, x), "rule table"))
+        steps.append(Step(f"f′({x}) = 0 on ({text(a)}, {text(b)}) at " + (", ".join(map(text, critical)) or "no point"),
+                          "solveset on the numerator of f′"))
+        critical_all += critical
+        for c in critical:
+            candidates[c] = sp.simplify(piece.subs(x, c))
+        # sign test between consecutive critical points
+        marks = [a] + critical + [b]
+        trend = []
+        for u, v in zip(marks, marks[1:]):
+            s = _numeric(slope.subs(x, _midpoint(u, v)))
+            trend.append(f"{'rising' if s > 0 else 'falling' if s < 0 else 'flat'} on ({text(u)}, {text(v)})")
+        steps.append(Step("f is " + "; ".join(trend), "sign of f′ at a point of each interval"))
+    for k in kinks:
+        candidates[k] = sp.simplify(fe.subs(x, k))
+    ends = []
+    for end, side, closed in ((lo, "+", lo in interval), (hi, "-", hi in interval)):
+        if closed:
+            candidates[end] = sp.simplify(fe.subs(x, end))
+        else:
+            piece = _branch(fe, {x: _midpoint(*((cuts[0], cuts[1]) if side == "+" else (cuts[-2], cuts[-1])))})
+            with time_limit(5):
+                lim = sp.limit(piece, x, end, side)
+            if not (lim.is_real or lim in (sp.oo, -sp.oo)):
+                raise Undecided(f"cannot take the limit of f as {x} → {end}")
+            ends.append((end, lim))
+            steps.append(Step(f"lim f as {x} → {text(end)} = {text(lim)}", "limit at an open end"))
+    for c, v in candidates.items():
+        steps.append(Step(f"f({text(c)}) = {text(v)}", "value at a candidate point"))
+    values = [(sign * _numeric(v), v, c) for c, v in candidates.items()]
+    best_end = max(((sign * _numeric(lim), lim) for _, lim in ends), default=None, key=lambda t: t[0])
+    best = max(values, default=None, key=lambda t: t[0])
+    if best is None or (best_end is not None and best_end[0] >= best[0]):
+        if best_end is None:
+            raise Undecided("no candidate points")
+        value, points = best_end[1], ()
+    else:
+        value = best[1]
+        points = tuple(sorted((c for s, v, c in values if s == best[0]), key=_numeric))
+    where = f"attained at {x} = " + ", ".join(map(text, points)) if points else "approached at an end, not attained"
+    steps.append(Step(f"{'sup' if kind == 'max' else 'inf'} f = {text(value)}, {where}",
+                      "largest of the candidate values and end limits" if kind == "max"
+                      else "smallest of the candidate values and end limits"))
+    return Extremum(kind, value, points, tuple(steps))

@@ -1,0 +1,327 @@
+"""The claim verifier: prove, refute with a confirmed counterexample, or say so.
+
+``verify("LHS REL RHS", assume=[...])`` parses the claim with the allow-list
+parser (:mod:`derive.parse`), then, inside a time- and memory-limited worker
+(:mod:`derive.limits`):
+
+1. replaces each ``max(f, x)`` / ``min(f, x)`` by its value, argued with
+   critical points, kinks, end limits and a sign test (:mod:`derive.extrema`);
+2. tries to show lhs − rhs ≡ 0 (or, for an inequality, that the difference
+   keeps its sign) by named transforms: rewrite, cancel, expand, SymPy's sign
+   rules, a global minimum in one variable, and a bounded ``simplify``;
+3. otherwise samples the claim numerically (:mod:`derive.check`) and confirms
+   any violation with mpmath at 30 digits before calling it a refutation.
+
+Statuses: ``proved`` (a symbolic argument, listed), ``refuted`` (a
+counterexample confirmed at ≥ 30 digits), ``supported`` (numeric agreement
+only, with N and the worst error), ``unknown``.
+
+>>> verify("diff(sigmoid(x), x) = sigmoid(x)*(1 - sigmoid(x))").status
+'proved'
+>>> v = verify("w**2 >= abs(w)")
+>>> v.status, v.counterexample
+('refuted', {'w': '-1/2'})
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .check import check_relation, confirm_counterexample
+from .extrema import Undecided, extremum
+from .functions import to_elementary
+from .limits import StepTimeout, run_limited, time_limit
+from .parse import Infimum, Supremum, parse_assumptions, parse_claim
+from .printing import text
+from .steps import Step, eq
+
+EXIT_CODES = {"proved": 0, "supported": 0, "refuted": 1, "unknown": 3}
+STEP_SECONDS = 4.0  # each symbolic transform
+VERIFY_SECONDS = 30.0  # the whole verification, a hard limit in a worker process
+NUMERIC_POINTS = 400
+
+
+@dataclass
+class Verdict:
+    """What :func:`verify` found: status, the steps it ran, counterexample, evidence."""
+
+    claim: str
+    status: str
+    steps: list = field(default_factory=list)
+    counterexample: dict | None = None
+    sides: tuple | None = None  # (lhs, rhs) at the counterexample, 30 digits
+    evidence: list = field(default_factory=list)
+    assumptions: tuple = ()
+    reason: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("proved", "supported")
+
+    def as_dict(self) -> dict:
+        return {
+            "claim": self.claim, "status": self.status, "assumptions": list(self.assumptions),
+            "steps": [s.as_dict() for s in self.steps], "counterexample": self.counterexample,
+            "sides_at_counterexample": list(self.sides) if self.sides else None,
+            "evidence": [e.as_dict() for e in self.evidence], "reason": self.reason,
+        }
+
+    def __str__(self):
+        lines = [f"claim     {self.claim}"]
+        if self.assumptions:
+            lines.append("assuming  " + "; ".join(self.assumptions))
+        lines.append(f"verdict   {self.status.upper()}" + (f" ({self.reason})" if self.reason else ""))
+        if self.steps:
+            lines.append("steps")
+            lines += [f"  {i}. {s.text()}    [{s.why}]" for i, s in enumerate(self.steps, 1)]
+        if self.counterexample is not None:
+            at = ", ".join(f"{k} = {v}" for k, v in self.counterexample.items()) or "(no variables)"
+            lines.append(f"counterexample  {at}")
+            if self.sides:
+                lines.append(f"  lhs = {self.sides[0]}\n  rhs = {self.sides[1]}   (mpmath, 30 digits)")
+        for e in self.evidence:
+            lines.append(f"evidence  {e}")
+        return "\n".join(lines)
+
+    def _repr_latex_(self):
+        rows = r" \\ ".join(r"&%s && \text{(%s)}" % (s.latex(), s.why.replace("_", r"\_")) for s in self.steps)
+        return r"$$\text{%s}\quad\begin{aligned}%s\end{aligned}$$" % (self.status, rows)
+
+
+def _conditions(assumptions):
+    return tuple(assumptions or ())
+
+
+def verify(claim: str, assume=None, *, timeout: float = VERIFY_SECONDS) -> Verdict:
+    """Verify ``claim`` under the assumptions ``assume`` (strings such as ``"p in (0,1)"``).
+
+    Bad input raises :class:`derive.parse.ParseError` (a one-line message);
+    everything else gives a :class:`Verdict`.
+
+    >>> verify("p*0 + (1-p)*x/(1-p) = x", assume=["p in (0,1)"]).status
+    'proved'
+    """
+    parsed = parse_claim(claim)
+    conditions = _conditions([assume] if isinstance(assume, str) else assume)
+    domains = parse_assumptions(conditions)
+    stray = sorted(name for name in domains if not re.search(rf"\b{name}\b", claim))
+    if stray:
+        from .parse import ParseError
+        raise ParseError(f"assumption on {stray[0]!r}, which the claim does not use")
+    outcome = run_limited(decide, parsed, domains, conditions, timeout=timeout)
+    if outcome.ok:
+        return outcome.value
+    return Verdict(claim, "unknown", assumptions=conditions, reason=outcome.reason)
+
+
+def _limited(what, fn, *args):
+    """Run one symbolic transform under :data:`STEP_SECONDS`; None if it times out."""
+    try:
+        with time_limit(STEP_SECONDS):
+            return fn(*args)
+    except StepTimeout:
+        return None
+    except (NotImplementedError, TypeError, ValueError, RecursionError, AttributeError):
+        return None
+
+
+def _resolve_extrema(expr, domains, steps):
+    """Replace max(f, x) and min(f, x) by their values, recording the argument."""
+    for node in sorted(expr.atoms(Supremum, Infimum), key=sp.default_sort_key):
+        f, x = node.args
+        domain = domains.get(x.name)
+        if domain is not None and domain.integer:
+            raise Undecided(f"{node}: a maximum over integers is not handled")
+        interval = domain.interval if domain is not None else sp.S.Reals
+        kind = "max" if isinstance(node, Supremum) else "min"
+        inner = _resolve_extrema(f, domains, steps)
+        result = extremum(inner, x, interval, kind)
+        steps.extend(result.steps)
+        steps.append(eq(node, result.value, f"{kind} over {x} by the argument above"))
+        expr = expr.xreplace({node: result.value})
+    return expr
+
+
+TRANSFORMS = (
+    ("rewrite the activations with exp and Piecewise", to_elementary),
+    ("cancel common factors", lambda e: sp.cancel(sp.together(e))),
+    ("expand", sp.expand),
+    ("rewrite exponentials, then cancel", lambda e: sp.cancel(sp.powsimp(sp.expand(e.rewrite(sp.exp))))),
+    ("write |·|, max, min as Piecewise, fold, and simplify each branch",
+     lambda e: _branchwise(sp.piecewise_fold(e.rewrite(sp.Piecewise)))),
+    ("simplify (bounded)", sp.simplify),
+)
+
+
+def _branchwise(e):
+    """Simplify each branch of a Piecewise on the region where it applies; 0 if all are 0.
+
+    In one variable a branch that applies at finitely many points only (the
+    kink x = 0, say) is evaluated at those points.
+    """
+    if not isinstance(e, sp.Piecewise):
+        return e
+    (x, *others) = e.free_symbols or {None}
+    covered, values = sp.S.EmptySet, []
+    for value, cond in e.args:
+        value = sp.simplify(value)
+        if x is not None and not others:
+            region = (sp.S.Reals if cond is sp.true else cond.as_set()) - covered
+            covered = covered | region
+            if value != 0 and region is sp.S.EmptySet or isinstance(region, sp.FiniteSet) and all(
+                    sp.simplify(value.subs(x, p)) == 0 for p in region):
+                value = sp.S.Zero  # the branch applies nowhere, or only where it is 0
+        values.append(value)
+    if all(v == 0 for v in values):
+        return sp.S.Zero
+    return sp.Piecewise(*zip(values, (c for _, c in e.args)))
+
+
+def _prove_zero(diff, steps):
+    """Try the transforms in turn on ``diff``; True when one reaches 0."""
+    current = diff
+    for why, transform in TRANSFORMS:
+        result = _limited(why, transform, current)
+        if result is None or result == current:
+            continue
+        steps.append(eq(current, result, why))
+        current = result
+        if current == 0:
+            return True
+    return False
+
+
+def _assumed(expr, domains):
+    """Put each variable's domain into its symbol's assumptions (positive, integer, …)."""
+    swap = {sp.Symbol(name, real=True): d.symbol(name) for name, d in domains.items()}
+    return expr.xreplace(swap), {v: k for k, v in swap.items()}
+
+
+def _sign_rules(diff, rel):
+    """SymPy's sign rules on lhs − rhs: True if they show the relation."""
+    fact = {">=": "is_nonnegative", ">": "is_positive", "<=": "is_nonpositive", "<": "is_negative"}[rel]
+    return getattr(diff, fact) is True
+
+
+def _shown(v):
+    """A point's coordinate as text: small rationals exactly, others as the float they are."""
+    v = sp.sympify(v)  # safe: v is a number the tool computed, never user text
+    if v.is_Rational and v.q <= 10**6:
+        return str(v)
+    return repr(float(v))
+
+
+def _exact_point(point):
+    return {s.name: _shown(v) for s, v in point.items()}
+
+
+def _refute(verdict, lhs, rhs, rel, point, why):
+    """Confirm a violation at ``point`` with mpmath; on success fill in the refutation."""
+    l_mp, r_mp, violated = confirm_counterexample(lhs, rhs, rel, point)
+    if not violated:
+        return False
+    verdict.status = "refuted"
+    verdict.counterexample = _exact_point(point)
+    verdict.sides = (str(l_mp), str(r_mp))
+    where = ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) or "both sides are constants"
+    verdict.steps.append(Step(f"{'at ' if point else ''}{where}: "
+                              f"lhs = {sp.Float(str(l_mp), 12)}, rhs = {sp.Float(str(r_mp), 12)}", why))
+    return True
+
+
+def _one_variable(verdict, lhs, rhs, rel, domains):
+    """For one variable: the global min of the margin decides the inequality exactly."""
+    symbols = (lhs - rhs).free_symbols
+    if len(symbols) != 1:
+        return False
+    (x,) = symbols
+    domain = domains.get(x.name)
+    if domain is not None and domain.integer:
+        return False
+    margin = (lhs - rhs) if rel in (">=", ">") else (rhs - lhs)
+    try:
+        with time_limit(3 * STEP_SECONDS):
+            low = extremum(margin, x, domain.interval if domain else sp.S.Reals, "min")
+    except (Undecided, StepTimeout, NotImplementedError, ValueError, TypeError):
+        return False
+    verdict.steps.append(Step(f"margin m({x}) = {text(margin)} must stay {'≥' if rel in ('>=', '<=') else '>'} 0",
+                              "the inequality as a sign condition"))
+    verdict.steps.extend(low.steps)
+    strict = rel in ("<", ">")
+    value = sp.N(low.value, 50) if low.value not in (sp.oo, -sp.oo) else low.value
+    holds = value > 0 or (value == 0 and (not strict or not low.attained))
+    if holds:
+        verdict.status = "proved"
+        verdict.steps.append(Step(f"inf m = {low.value} {'>' if value > 0 else '≥'} 0"
+                                  + ("" if low.attained or not strict else ", and not attained"),
+                                  "so the inequality holds on the whole domain"))
+        return True
+    if low.attained:
+        return _refute(verdict, lhs, rhs, rel, {x: low.points[0]}, "the minimiser of the margin violates the claim")
+    return False
+
+
+def _prove(verdict, lhs, rhs, rel, domains):
+    """The symbolic attempts; True when one of them proves the claim."""
+    steps = verdict.steps
+    if rel == "=":
+        diff = lhs - rhs
+        steps.append(eq(sp.Symbol("lhs") - sp.Symbol("rhs"), diff, "difference of the two sides, as SymPy normalises them"))
+        assumed, _ = _assumed(diff, domains)
+        return diff == 0 or _prove_zero(assumed, steps)
+    assumed, _ = _assumed(lhs - rhs, domains)
+    if _limited("sign rules", _sign_rules, assumed, rel):
+        shown = {">=": "≥ 0", ">": "> 0", "<=": "≤ 0", "<": "< 0"}[rel]
+        steps.append(Step(f"{text(lhs - rhs)} {shown}", "SymPy's sign rules under the assumptions"))
+        return True
+    return _one_variable(verdict, lhs, rhs, rel, domains) and verdict.status == "proved"
+
+
+def decide(claim, domains, conditions) -> Verdict:
+    """The verification itself (runs inside a limited worker; see :func:`verify`).
+
+    A symbolic proof is still cross-checked numerically; should the numbers
+    contradict it, the verdict is ``unknown`` and says so, never ``proved``.
+    """
+    verdict = Verdict(claim.text, "unknown", assumptions=conditions)
+    try:
+        lhs = _resolve_extrema(claim.lhs, domains, verdict.steps).doit()
+        rhs = _resolve_extrema(claim.rhs, domains, verdict.steps).doit()
+    except (Undecided, StepTimeout) as exc:
+        verdict.reason = f"could not settle the extremum: {exc}"
+        return verdict
+    rel = claim.rel
+    proved = _prove(verdict, lhs, rhs, rel, domains)
+    if verdict.status == "refuted":
+        return verdict
+    evidence = check_relation(lhs, rhs, rel, n=NUMERIC_POINTS, seed=0, domains=_by_symbol(domains, lhs, rhs))
+    verdict.evidence.append(evidence)
+    if proved:
+        if evidence.passed:
+            verdict.status = "proved"
+        else:
+            verdict.reason = "the symbolic argument is contradicted by a confirmed numeric violation"
+        return verdict
+    if not evidence.passed and evidence.worst is not None:
+        point = {sp.Symbol(k, real=True): sp.Rational(v) for k, v in evidence.worst.items()}
+        why = ("sampled point, confirmed with mpmath at 30 digits" if point
+               else "both sides evaluated with mpmath at 30 digits")
+        if _refute(verdict, lhs, rhs, rel, point, why):
+            return verdict
+    if evidence.passed and evidence.points > 0:
+        verdict.status = "supported"
+        verdict.reason = "numeric only: no symbolic proof found"
+    elif not verdict.reason:
+        verdict.reason = evidence.detail or "the numeric check was inconclusive"
+    return verdict
+
+
+def _by_symbol(domains, *exprs):
+    names = {s.name: s for e in exprs for s in e.free_symbols}
+    return {names[k]: d for k, d in domains.items() if k in names}
