@@ -33,7 +33,8 @@ from .check import check_relation, confirm_counterexample
 from .extrema import Undecided, extremum
 from .functions import to_elementary
 from .limits import StepTimeout, run_limited, time_limit
-from .parse import Infimum, Supremum, parse_assumptions, parse_claim
+from .parse import Diff, Infimum, Supremum, parse_assumptions, parse_claim
+from .rules import RULES, op_of
 from .printing import text
 from .steps import Step, eq
 
@@ -129,6 +130,18 @@ def _limited(what, fn, *args):
         return None
     except (NotImplementedError, TypeError, ValueError, RecursionError, AttributeError):
         return None
+
+
+def _differentiate(expr, steps):
+    """Replace each diff(f, x), innermost first, by the rule table's derivative; show the step."""
+    while expr.has(Diff):
+        for node in sorted((d for d in expr.atoms(Diff) if not d.args[0].has(Diff)), key=sp.default_sort_key):
+            f, x = node.args
+            value = node.doit()
+            ops = sorted({op_of(e) for e in sp.preorder_traversal(f) if not e.is_Atom and op_of(e) in RULES})
+            steps.append(eq(sp.Derivative(f, x), value, "rule table: " + ", ".join(ops) if ops else "rule table"))
+            expr = expr.xreplace({node: value})
+    return expr
 
 
 def _resolve_extrema(expr, domains, steps):
@@ -291,8 +304,8 @@ def decide(claim, domains, conditions) -> Verdict:
     """
     verdict = Verdict(claim.text, "unknown", assumptions=conditions)
     try:
-        lhs = _resolve_extrema(claim.lhs, domains, verdict.steps).doit()
-        rhs = _resolve_extrema(claim.rhs, domains, verdict.steps).doit()
+        lhs = _resolve_extrema(_differentiate(claim.lhs, verdict.steps), domains, verdict.steps).doit()
+        rhs = _resolve_extrema(_differentiate(claim.rhs, verdict.steps), domains, verdict.steps).doit()
     except (Undecided, StepTimeout) as exc:
         verdict.reason = f"could not settle the extremum: {exc}"
         return verdict

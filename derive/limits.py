@@ -1,0 +1,289 @@
+"""Time and memory limits for symbolic steps.
+
+Two tools, a soft one and a hard one.
+
+* :func:`time_limit` is the soft, in-process limit: a SIGALRM timer raises
+  :class:`StepTimeout` inside pure-Python code (most of SymPy).  It cannot stop
+  a long C call (one huge big-integer multiplication, say), bounds no memory,
+  and works only in the main thread: elsewhere it runs the body unlimited.
+* :func:`run_limited` is the hard limit: the step runs in a forked worker with
+  ``RLIMIT_AS`` and ``RLIMIT_CPU`` set, and the parent SIGKILLs it at a
+  wall-clock deadline.  The result comes back pickled, as an :class:`Outcome`.
+
+>>> run_limited(sum, [1, 2, 3])
+Outcome(ok=True, value=6, reason='')
+>>> run_limited(int, "x").reason
+"ValueError: invalid literal for int() with base 10: 'x'"
+"""
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import resource
+import select
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited"]
+
+_MAX_MESSAGE = 2000  # characters of an exception message sent back by a worker
+_REFIRE = 0.05  # seconds between repeated alarms, should the body swallow a StepTimeout
+_READ_CHUNK = 1 << 20
+_EXIT_GRACE = 1.0  # seconds a worker that has sent its result gets to exit
+
+
+class StepTimeout(Exception):
+    """A step ran past its :func:`time_limit`.
+
+    >>> str(StepTimeout("step timed out after 2 s"))
+    'step timed out after 2 s'
+    """
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+class time_limit:
+    """Raise :class:`StepTimeout` in the body once ``seconds`` of wall time have passed.
+
+    A soft limit (see the module docstring): in a thread other than the main
+    one, or with ``seconds=None``, the body runs without a limit; the hard
+    limit is :func:`run_limited`.  The alarm repeats every 50 ms until the
+    body exits, so code that swallows one StepTimeout (an ``except
+    Exception``) is interrupted again.  Limits nest: an inner limit never
+    extends an outer one, and on exit the previous SIGALRM handler and timer
+    return.
+
+    >>> with time_limit(5):
+    ...     total = sum(range(1000))
+    >>> try:
+    ...     with time_limit(0.05):
+    ...         while True:
+    ...             pass
+    ... except StepTimeout as exc:
+    ...     print(exc)
+    step timed out after 0.05 s
+    """
+
+    def __init__(self, seconds):
+        if seconds is not None and not seconds > 0:
+            raise ValueError(f"a time limit must be positive, got {seconds!r}")
+        self.seconds = seconds
+        self._active = self._armed = False
+
+    def __enter__(self):
+        if self.seconds is None or not _in_main_thread():
+            return self
+        now = time.monotonic()
+        self._old_handler = signal.getsignal(signal.SIGALRM)
+        old_delay, self._old_interval = signal.setitimer(signal.ITIMER_REAL, 0)
+        self._outer_deadline = now + old_delay if old_delay > 0 else None
+        outer_first = self._outer_deadline is not None and old_delay < self.seconds
+        self._message = ("step timed out: an enclosing time limit expired" if outer_first
+                         else f"step timed out after {self.seconds:g} s")
+        self._active = self._armed = True
+        signal.signal(signal.SIGALRM, self._on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, old_delay if outer_first else self.seconds, _REFIRE)
+        return self
+
+    def _on_alarm(self, signum, frame):
+        # Not while entering or leaving: an alarm there would skip the restoring code.
+        if self._armed and (frame is None or frame.f_code not in _OWN_CODE):
+            raise StepTimeout(self._message)
+
+    def __exit__(self, *exc_info):
+        self._armed = False
+        if not self._active:
+            return False
+        self._active = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        old = self._old_handler
+        signal.signal(signal.SIGALRM, old if old is not None else signal.SIG_DFL)
+        if self._outer_deadline is not None:  # re-arm the enclosing timer; fire at once if due
+            remaining = max(self._outer_deadline - time.monotonic(), 1e-6)
+            signal.setitimer(signal.ITIMER_REAL, remaining, self._old_interval)
+        return False
+
+
+_OWN_CODE = (time_limit.__enter__.__code__, time_limit.__exit__.__code__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a limited run gave: ``ok`` with its ``value``, or not ok with the ``reason``.
+
+    >>> Outcome(False, reason="timed out after 10 s").ok
+    False
+    """
+
+    ok: bool
+    value: object = None
+    reason: str = ""
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # a broken __str__ must not lose the exception's name
+        text = ""
+    return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE - 1] + "…"
+
+
+def _lower_limit(which: int, soft: int, hard: int) -> None:
+    """Set a resource limit, never above the hard limit already in force."""
+    _, current_hard = resource.getrlimit(which)
+    if current_hard != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current_hard), min(hard, current_hard)
+    resource.setrlimit(which, (soft, hard))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _worker(write_fd, fn, args, kwargs, memory_mb, cpu_seconds):
+    """The child: limits, the call, the pickled message, then ``os._exit``; never returns."""
+    status = 1
+    try:
+        _lower_limit(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1)
+        if memory_mb is not None:
+            _lower_limit(resource.RLIMIT_AS, int(memory_mb * 2**20), int(memory_mb * 2**20))
+        out_of_memory = pickle.dumps(("error", "MemoryError", ""))  # made before memory runs out
+        try:
+            message = ("ok", fn(*args, **kwargs))
+        except BaseException as exc:  # the traceback (and what it holds) is freed after this block
+            message = ("error", type(exc).__name__, _describe(exc))
+        try:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = out_of_memory
+        except BaseException as exc:
+            data = pickle.dumps(("unpicklable", type(exc).__name__, _describe(exc)))
+        _write_all(write_fd, data)
+        status = 0
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)  # no atexit handlers, no second flush of the parent's buffers
+
+
+def _read_until(fd: int, deadline: float):
+    """Every byte from ``fd`` up to end of file, or None if the deadline comes first."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        if not poller.poll(math.ceil(remaining * 1000)):
+            continue
+        chunk = os.read(fd, _READ_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _wait_until(pid: int, deadline: float):
+    """(status, rusage) of the exited child, or None if it still runs at the deadline."""
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.002)
+
+
+def _kill(pid: int) -> None:
+    """SIGKILL the (unreaped, so still ours) child and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _outcome(data: bytes, status: int, usage, memory_mb, cpu_seconds) -> Outcome:
+    """Decode what the worker sent, or say why it sent nothing."""
+    if data:
+        try:
+            message = pickle.loads(data)
+        except Exception as exc:
+            return Outcome(False, reason=f"worker result could not be read: {type(exc).__name__}")
+        if message[0] == "ok":
+            return Outcome(True, message[1])
+        kind, name, text = message
+        if kind == "unpicklable":
+            return Outcome(False, reason=f"result cannot be pickled: {name}: {text}")
+        if name == "MemoryError":
+            limit = f"memory limit {memory_mb} MB exceeded" if memory_mb is not None else "out of memory"
+            return Outcome(False, reason=limit)
+        return Outcome(False, reason=f"{name}: {text}" if text else name)
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        cpu_used = usage.ru_utime + usage.ru_stime
+        if number == signal.SIGXCPU or (number == signal.SIGKILL and cpu_used >= cpu_seconds):
+            return Outcome(False, reason="CPU limit exceeded")
+        return Outcome(False, reason=f"worker crashed (signal {number})")
+    return Outcome(False, reason=f"worker exited with status {os.WEXITSTATUS(status)} and no result")
+
+
+def run_limited(fn, *args, timeout=10.0, memory_mb=2048, cpu_seconds=None, **kwargs) -> Outcome:
+    """Run ``fn(*args, **kwargs)`` in a forked worker under time, memory and CPU limits.
+
+    The worker gets ``RLIMIT_AS`` of ``memory_mb`` (None: no memory limit) and
+    ``RLIMIT_CPU`` of ``cpu_seconds`` (default ``ceil(timeout) + 1``); the
+    parent kills it with SIGKILL after ``timeout`` seconds of wall time and
+    always reaps it.  Never raises for what ``fn`` does: the :class:`Outcome`
+    says ``ok`` with the value, or gives the reason ("timed out after 10 s",
+    "memory limit 2048 MB exceeded", "CPU limit exceeded", "worker crashed
+    (signal N)", "ValueError: message", "result cannot be pickled: ...").
+    ``fn`` need not be picklable, its result must be.  Call it from a process
+    without other threads (fork copies only the calling thread).
+
+    >>> import time
+    >>> run_limited(time.sleep, 5, timeout=0.2)
+    Outcome(ok=False, value=None, reason='timed out after 0.2 s')
+    >>> run_limited(pow, 2, 10, memory_mb=1024).value
+    1024
+    """
+    if not timeout > 0:
+        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    cpu_seconds = math.ceil(timeout) + 1 if cpu_seconds is None else math.ceil(cpu_seconds)
+    for stream in (sys.stdout, sys.stderr):  # so the worker's copy of the buffers starts empty
+        try:
+            stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+    deadline = time.monotonic() + timeout
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _worker(write_fd, fn, args, kwargs, memory_mb, cpu_seconds)
+    os.close(write_fd)
+    data = ended = None
+    try:
+        data = _read_until(read_fd, deadline)
+        if data is not None:
+            ended = _wait_until(pid, max(deadline, time.monotonic() + _EXIT_GRACE))
+    finally:
+        os.close(read_fd)
+        if ended is None:  # timed out, lingering, or interrupted (KeyboardInterrupt, StepTimeout)
+            _kill(pid)
+    if not data and ended is None:
+        return Outcome(False, reason=f"timed out after {timeout:g} s")
+    return _outcome(data, *(ended or (0, None)), memory_mb, cpu_seconds)

@@ -1,0 +1,707 @@
+"""Read claims, expressions and assumptions safely: an allow-listed walk over Python's AST.
+
+User text never reaches ``eval``, ``exec``, ``sympify`` or ``parse_expr``: after length
+and bracket-depth checks, :func:`ast.parse` reads it and ``_Builder`` walks the tree with
+an allow-list of node types, building every SymPy object itself.  Variables are the plain
+real symbols of :func:`derive.symbols.symbol`; assumptions stay data (:class:`Domain`);
+decimals become exact rationals.  Numbers stay quick to build: no exact number, numeric
+power or exponential above 4096 bits, no numeric power of a variable above 1000, towers
+like ``9**9**9`` judged from logarithms first.  As a backstop, building gives up after
+5 s (main thread only; :func:`derive.limits.run_limited` is the hard limit).
+
+>>> parse_expression("sigmoid(x)*(1 - sigmoid(x)) + 0.5")
+(1 - sigmoid(x))*sigmoid(x) + 1/2
+>>> parse_claim("diff(softplus(x), x) == sigmoid(x)").rel
+'='
+>>> parse_assumption("0 < p < 1")
+{'p': Domain(interval=Interval.open(0, 1), integer=False)}
+"""
+from __future__ import annotations
+
+import ast
+import math
+import re
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Iterable
+
+import sympy as sp
+
+from .functions import elu, leaky_relu, relu, sigmoid, softplus
+from .limits import StepTimeout, time_limit
+from .rules import MissingRule, derivative
+from .symbols import BadName, symbol
+
+__all__ = ["ParseError", "Claim", "Domain", "Supremum", "Infimum", "parse_expression",
+           "parse_claim", "parse_assumption", "parse_assumptions"]
+
+MAX_TEXT, MAX_BRACKET_DEPTH = 2000, 50            # checked before ast.parse
+MAX_NODES, MAX_AST_DEPTH = 500, 60                # AST nodes, not counting operator tokens
+MAX_LITERAL_DIGITS, MAX_DECIMAL_EXPONENT = 100, 400
+MAX_NUMBER_BITS = 4096        # an exact number, or the size of a numeric power or exponential
+MAX_ROOT_DEGREE = 1000        # SymPy decides signs of roots through minimal polynomials
+MAX_ROUNDING_BITS = 64        # floor/ceil of an irrational number evaluates it to the last digit
+MAX_SYMBOLIC_EXPONENT = 1000
+MAX_EXTREMUM_ARGS = 8         # SymPy's Max/Min compare their arguments pairwise
+MAX_DERIVATIVE_NODES = 10000  # nested diff() grows exponentially
+BUILD_SECONDS = 5.0           # backstop for SymPy's own work on numbers (main thread only)
+LOG10_2 = math.log10(2)
+MAX_DIGITS = int(MAX_NUMBER_BITS * LOG10_2)  # 1233
+
+CONSTANTS = {"pi": sp.pi, "E": sp.E}
+_NON_FINITE = {"nan", "inf", "oo", "zoo", "infinity"}
+_ONE_ARG = {"exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs, "tanh": sp.tanh,
+            "sigmoid": sigmoid, "relu": relu, "softplus": softplus, "floor": sp.floor,
+            "ceil": sp.ceiling}
+_CALLABLE = {**_ONE_ARG, "leaky_relu": leaky_relu, "elu": elu, "Max": sp.Max, "Min": sp.Min}
+_ARITY = {**{name: (1, 1) for name in _ONE_ARG}, "leaky_relu": (1, 2), "elu": (1, 2),
+          "Max": (2, MAX_EXTREMUM_ARGS), "Min": (2, MAX_EXTREMUM_ARGS),
+          "diff": (2, 2), "max": (2, 2), "min": (2, 2)}
+FUNCTIONS = frozenset(_ARITY)
+_EXPONENTIALS = (sp.exp, sp.tanh, sigmoid, softplus, elu)  # evaluating them exponentiates the argument
+_BAD_OPERATORS = {
+    ast.BitXor: "use ** for powers, not ^", ast.FloorDiv: "// is not allowed; write floor(a/b)",
+    ast.Mod: "% is not allowed", ast.MatMult: "@ is not allowed", ast.Not: "'not' is not allowed",
+    ast.Invert: "~ is not allowed", ast.BitAnd: "& is not allowed", ast.BitOr: "| is not allowed",
+    ast.LShift: "<< is not allowed", ast.RShift: ">> is not allowed"}
+_FORBIDDEN = {ast.Attribute: "attribute access (a.b)", ast.Subscript: "subscripts (a[i])",
+              ast.BoolOp: "and/or", ast.IfExp: "if-else", ast.NamedExpr: ":=", ast.JoinedStr: "f-strings",
+              **dict.fromkeys((ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp), "comprehensions")}
+_BINARY = {ast.Add: sp.Add, ast.Sub: lambda a, b: sp.Add(a, sp.Mul(sp.S.NegativeOne, b)),
+           ast.Mult: sp.Mul, ast.Div: lambda a, b: sp.Mul(a, sp.Pow(b, sp.S.NegativeOne)),
+           ast.Pow: sp.Pow}
+_TOKEN_NODES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+_NUMBER_RE = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\Z")
+_VARIABLE_RE = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\s+integer)?\Z")
+_IN_RE = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\s+integer)?\s+in\s+(.*)\Z", re.S)
+_RELATIONS = ("<=", ">=", "==", "!=", "=<", "=>", "<", ">", "=", "!")
+_CLAIM_RELATIONS = {"=": "=", "==": "=", "<=": "<=", "<": "<", ">=": ">=", ">": ">"}
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+class ParseError(ValueError):
+    """Text that cannot be read as a claim, expression or assumption; the message is one line.
+
+    >>> str(ParseError("bad\\n  input"))
+    'bad input'
+    """
+
+    def __init__(self, message):
+        super().__init__(" ".join(str(message).split()))
+
+
+def _shorten(text, limit=60) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
+def _too_large(shown, log2_bits) -> ParseError:
+    """The error for a number of about 2**log2_bits bits, its size given in digits."""
+    log10_digits = log2_bits * LOG10_2 + math.log10(LOG10_2)
+    if not math.isfinite(log10_digits):
+        size = "far too many"
+    elif log10_digits < 6:
+        size = f"about {math.ceil(10 ** log10_digits)}"
+    else:
+        exponent = math.floor(log10_digits)
+        size = f"about {10 ** (log10_digits - exponent):.1f}e{exponent}"
+    return ParseError(f"number too large: {shown} has {size} digits (limit {MAX_DIGITS})")
+
+
+def _log2_abs(value) -> float:
+    """log2 |value| of a numeric SymPy expression, exact for rationals, else from 15 digits."""
+    if value.is_zero:
+        return -math.inf
+    if value.is_Rational:
+        return math.log2(abs(value.p)) - math.log2(value.q)
+    approx = value.evalf(15)
+    if not approx.is_Float:
+        raise ParseError(f"cannot estimate the size of {_shorten(value)}")
+    _sign, mantissa, exponent, _bits = approx._mpf_
+    return exponent + math.log2(mantissa) if mantissa else math.inf
+
+
+def _check_power(base, exponent, shown, roots=True):
+    """Refuse a power too large to build or evaluate, judging its size from logarithms."""
+    if not exponent.is_number:
+        if base.is_number:  # SymPy may split b**(c*y + d) into (b**c)**y * b**d
+            for term in sp.Add.make_args(exponent):
+                _check_power(base, term.as_coeff_Mul()[0], shown, roots=False)
+        return
+    if not base.is_number:
+        if (abs(exponent) > MAX_SYMBOLIC_EXPONENT if exponent.is_Rational
+                else _log2_abs(exponent) > math.log2(MAX_SYMBOLIC_EXPONENT)):
+            raise ParseError(f"exponent too large: {shown} "
+                             f"(limit {MAX_SYMBOLIC_EXPONENT} for a power of a variable)")
+        _check_power(base.as_coeff_Mul()[0], exponent, shown)  # (c*x)**e may become c**e * x**e
+        return
+    if base.is_zero and exponent.is_extended_negative:
+        raise ParseError(f"division by zero: {shown}")
+    if roots and exponent.is_Rational and exponent.q > MAX_ROOT_DEGREE:
+        raise ParseError(f"root of too high a degree: {shown} (limit {MAX_ROOT_DEGREE})")
+    if base.is_Rational:
+        size = max(math.log2(abs(base.p)) if base.p else 0.0, math.log2(base.q))
+    else:
+        size = abs(_log2_abs(base))
+    if size != 0 and not exponent.is_zero:
+        log2_bits = _log2_abs(exponent) + math.log2(size)  # bits ≈ |exponent|·log2|base|
+        if log2_bits > math.log2(MAX_NUMBER_BITS):
+            raise _too_large(shown, log2_bits)
+
+
+def _check_argument(function, arg, shown):
+    """exp(a) has |a|·log2(e) bits; floor(a) computes a to its last integer digit; c·log(a)
+    may become log(a**c)."""
+    if function is sp.log:
+        coefficient, rest = arg.as_coeff_Mul()
+        for factor in sp.Mul.make_args(rest):
+            if isinstance(factor, sp.log) and factor.args[0].is_number:
+                _check_power(factor.args[0], coefficient, shown, roots=False)
+    elif function in (sp.floor, sp.ceiling) and arg.is_number and not arg.is_Rational:
+        if _log2_abs(arg) > MAX_ROUNDING_BITS:
+            raise ParseError(f"number too large to round: {shown} (limit 2**{MAX_ROUNDING_BITS})")
+    elif function in _EXPONENTIALS and arg.is_number:
+        log2_bits = _log2_abs(arg) + math.log2(math.log2(math.e))
+        if log2_bits > math.log2(MAX_NUMBER_BITS):
+            raise _too_large(shown, log2_bits)
+
+
+def _number(literal: str) -> sp.Rational:
+    """The exact rational of a decimal literal: '1.5e-3' -> 3/2000."""
+    match = _NUMBER_RE.match(literal.replace("_", ""))
+    if not match or not (match[1] or match[2]):
+        raise ParseError(f"only decimal numbers are allowed: {_shorten(literal)}")
+    whole, fraction, exponent = match[1], match[2] or "", match[3] or "0"
+    if len(whole + fraction) > MAX_LITERAL_DIGITS:
+        raise ParseError(f"number literal too long: {len(whole + fraction)} digits "
+                         f"(limit {MAX_LITERAL_DIGITS})")
+    if len(exponent.lstrip("+-").lstrip("0")) > 4 or abs(int(exponent)) > MAX_DECIMAL_EXPONENT:
+        raise ParseError(f"decimal exponent too large: {_shorten(literal)} (limit e±{MAX_DECIMAL_EXPONENT})")
+    scale = int(exponent) - len(fraction)
+    if scale >= 0:
+        return sp.Integer(int(whole + fraction) * 10 ** scale)
+    return sp.Rational(int(whole + fraction), 10 ** -scale)
+
+
+class _Extremum(sp.Function):
+    """``expr`` optimised over the bound variable ``var``; stays unevaluated."""
+
+    nargs = 2
+    word = ""
+
+    @property
+    def free_symbols(self):
+        expr, var = self.args
+        return expr.free_symbols - {var}
+
+    def _eval_subs(self, old, new):
+        return self if old == self.args[1] else None
+
+    def _sympystr(self, printer):
+        return f"{self.word}({printer._print(self.args[0])}, {printer._print(self.args[1])})"
+
+    def _latex(self, printer):
+        expr, var = self.args
+        return rf"\{self.word}_{{{printer._print(var)}}} \left({printer._print(expr)}\right)"
+
+
+class Supremum(_Extremum):
+    r"""sup over ``var`` of ``expr``, written ``max(expr, var)`` in a claim.
+
+    >>> s = Supremum(-(symbol('x') - symbol('y'))**2, symbol('x'))
+    >>> s, s.free_symbols, sp.latex(s)
+    (max(-(x - y)**2, x), {y}, '\\max_{x} \\left(- \\left(x - y\\right)^{2}\\right)')
+    """
+
+    word = "max"
+
+
+class Infimum(_Extremum):
+    """inf over ``var`` of ``expr``, written ``min(expr, var)`` in a claim.
+
+    >>> Infimum(symbol('x')**2, symbol('x')).subs(symbol('x'), 3)
+    min(x**2, x)
+    """
+
+    word = "min"
+
+
+class Diff(sp.Function):
+    """``diff(expr, x)`` kept as written in a claim, so the verifier can show the step.
+
+    :meth:`doit` is the rule-table derivative (:func:`derive.rules.derivative`).
+
+    >>> x = symbol('x')
+    >>> d = parse_claim("diff(x**3, x) = 3*x**2").lhs
+    >>> d, d.doit()
+    (diff(x**3, x), 3*x**2)
+    """
+
+    nargs = 2
+
+    def doit(self, **hints):
+        expr, var = self.args
+        return derivative(resolve_derivatives(expr), var)
+
+    def _sympystr(self, printer):
+        expr, var = self.args
+        return f"diff({printer._print(expr)}, {printer._print(var)})"
+
+    def _latex(self, printer):
+        expr, var = self.args
+        return rf"\frac{{d}}{{d{printer._print(var)}}} \left({printer._print(expr)}\right)"
+
+
+def resolve_derivatives(expr):
+    """``expr`` with every :class:`Diff` replaced by its derivative, innermost first.
+
+    >>> x = symbol('x')
+    >>> resolve_derivatives(Diff(Diff(x**4, x), x))
+    12*x**2
+    """
+    while expr.has(Diff):
+        expr = expr.replace(lambda e: isinstance(e, Diff) and not e.args[0].has(Diff), lambda e: e.doit())
+    return expr
+
+
+class _Builder:
+    """Builds the SymPy object of an allow-listed AST, checking every new subexpression."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.seen: set = set()
+
+    def show(self, node) -> str:
+        return _shorten(ast.get_source_segment(self.source, node) or type(node).__name__)
+
+    def build(self, node) -> sp.Expr:
+        handler = self.HANDLERS.get(type(node))
+        if handler is None:
+            if isinstance(node, ast.Compare):
+                raise ParseError("a comparison cannot appear inside an expression "
+                                 f"(a claim has exactly one relation): {self.show(node)}")
+            what = _FORBIDDEN.get(type(node), type(node).__name__.lower())
+            raise ParseError(f"{what} not allowed: {self.show(node)}")
+        try:
+            value = handler(self, node)
+            self.validate(node, value)
+        except ParseError:
+            raise
+        except (ArithmeticError, ValueError, TypeError, AttributeError, LookupError,
+                RecursionError, MemoryError, NotImplementedError) as exc:
+            raise ParseError(f"cannot build {self.show(node)}: {type(exc).__name__}") from None
+        return value
+
+    def validate(self, node, value):
+        """Every subexpression not seen before is finite, real and of bounded size."""
+        shown, stack = self.show(node), [value]
+        while stack:
+            expr = stack.pop()
+            if expr in self.seen:
+                continue
+            self.seen.add(expr)
+            if expr in (sp.zoo, sp.nan, sp.oo, -sp.oo):
+                raise ParseError(f"undefined or infinite value: {shown}")
+            if expr is sp.I:
+                raise ParseError(f"not a real number: {shown}")
+            if expr.is_Rational and max(abs(expr.p).bit_length(), expr.q.bit_length()) > MAX_NUMBER_BITS:
+                raise _too_large(shown, math.log2(max(abs(expr.p).bit_length(), expr.q.bit_length())))
+            if expr.is_Pow:
+                _check_power(expr.base, expr.exp, shown)
+            elif isinstance(expr, (*_EXPONENTIALS, sp.floor, sp.ceiling)):
+                _check_argument(expr.func, expr.args[0], shown)
+            elif expr.is_Mul:
+                _check_argument(sp.log, expr, shown)
+            elif isinstance(expr, (sp.Max, sp.Min)) and len(expr.args) > MAX_EXTREMUM_ARGS:
+                raise ParseError(f"too many arguments: {shown} (limit {MAX_EXTREMUM_ARGS})")
+            stack.extend(expr.args)
+        if not isinstance(value, sp.Expr):
+            raise ParseError(f"not an expression: {shown}")
+        if value.is_number and value.is_extended_real is False:
+            raise ParseError(f"not a real number: {shown}")
+
+    def constant(self, node):
+        if type(node.value) not in (int, float):  # bool, None, complex, str, bytes, ...
+            kind = {complex: "complex numbers", str: "strings", bytes: "strings"}.get(type(node.value))
+            raise ParseError(f"only real numbers are allowed, not {kind or repr(node.value)}: "
+                             f"{self.show(node)}")
+        return _number(ast.get_source_segment(self.source, node) or "")
+
+    def name(self, node):
+        return CONSTANTS[node.id] if node.id in CONSTANTS else _symbol(node.id)
+
+    def unary(self, node):
+        if type(node.op) in _BAD_OPERATORS:
+            raise ParseError(f"{_BAD_OPERATORS[type(node.op)]}: {self.show(node)}")
+        operand = self.build(node.operand)
+        return sp.Mul(sp.S.NegativeOne, operand) if isinstance(node.op, ast.USub) else operand
+
+    def binary(self, node):
+        op = type(node.op)
+        if op in _BAD_OPERATORS:
+            raise ParseError(f"{_BAD_OPERATORS[op]}: {self.show(node)}")
+        left, right = self.build(node.left), self.build(node.right)
+        if op is ast.Div and right.is_zero:
+            raise ParseError(f"division by zero: {self.show(node)}")
+        if op is ast.Pow:
+            _check_power(left, right, self.show(node))
+        return _BINARY[op](left, right)
+
+    def call(self, node):
+        shown = self.show(node)
+        if not isinstance(node.func, ast.Name):
+            raise ParseError(f"only the allowed functions can be called, by name: {shown}")
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise ParseError(f"unknown function {_shorten(name, 32)!r}; allowed: "
+                             f"{', '.join(sorted(FUNCTIONS))}")
+        if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise ParseError(f"only plain positional arguments are allowed: {shown}")
+        low, high = _ARITY[name]
+        if not low <= len(node.args) <= high:
+            raise ParseError(_arity_message(name, len(node.args), shown))
+        if name in ("diff", "max", "min"):
+            return self.bound_call(node, name, shown)
+        args = [self.build(arg) for arg in node.args]
+        function = _CALLABLE[name]
+        if name in ("Max", "Min") and sum(
+                len(a.args) if isinstance(a, function) else 1 for a in args) > MAX_EXTREMUM_ARGS:
+            raise ParseError(f"too many arguments: {shown} (limit {MAX_EXTREMUM_ARGS})")
+        if name == "log" and args[0].is_number and (args[0].is_zero or args[0].is_extended_negative):
+            raise ParseError(f"log of a non-positive number: {shown}")
+        if name == "sqrt":
+            _check_power(args[0], sp.S.Half, shown)
+        _check_argument(function, args[0], shown)  # before SymPy evaluates floor/ceil
+        return function(*args)
+
+    def bound_call(self, node, name, shown):
+        """diff(expr, x), max(expr, x), min(expr, x): the second argument names a variable."""
+        expr_node, var_node = node.args
+        if not isinstance(var_node, ast.Name) or var_node.id in CONSTANTS or var_node.id in FUNCTIONS:
+            if name == "diff":
+                raise ParseError(f"diff(expr, x) needs a variable name as its second argument: {shown}")
+            which = "larger" if name == "max" else "smaller"
+            raise ParseError(f"{name}(expr, x) is the {name}imum of expr over the variable x; for the "
+                             f"{which} of two values write {name.capitalize()}(a, b): {shown}")
+        var, expr = _symbol(var_node.id), self.build(expr_node)
+        if name != "diff":
+            return (Supremum if name == "max" else Infimum)(expr, var)
+        try:
+            result = derivative(resolve_derivatives(expr), var)
+        except MissingRule as exc:
+            raise ParseError(f"cannot differentiate {shown}: {_shorten(exc, 120)}") from None
+        for count, _ in enumerate(sp.preorder_traversal(result)):
+            if count >= MAX_DERIVATIVE_NODES:
+                raise ParseError(f"derivative too large: {shown} has more than "
+                                 f"{MAX_DERIVATIVE_NODES} parts")
+        return Diff(expr, var)
+
+    HANDLERS = {ast.Constant: constant, ast.Name: name, ast.UnaryOp: unary,
+                ast.BinOp: binary, ast.Call: call}
+
+
+def _symbol(name: str) -> sp.Symbol:
+    """The plain real symbol of a variable name, or ParseError."""
+    if name.lower() in _NON_FINITE:
+        raise ParseError(f"{name!r} is not allowed: numbers must be finite "
+                         "(for an unbounded range write e.g. 'T > 0')")
+    if name in FUNCTIONS:
+        raise ParseError(f"{name!r} is a function; call it, as in {name}(x)")
+    if name in CONSTANTS:
+        raise ParseError(f"{name!r} is a constant, not a variable")
+    try:
+        return symbol(name)
+    except BadName as exc:
+        raise ParseError(str(exc)) from None
+
+
+def _arity_message(name, count, shown) -> str:
+    if name == "log":
+        return f"log takes 1 argument (the natural log); for base b write log(x)/log(b): {shown}"
+    if name in ("max", "min"):
+        return (f"{name}(expr, x) takes an expression and a variable; for the {name}imum of "
+                f"several values write {name.capitalize()}(a, b, ...): {shown}")
+    low, high = _ARITY[name]
+    wanted = str(low) if low == high else f"{low} to {high}"
+    return f"{name} takes {wanted} argument{'s' * (high > 1)}, got {count}: {shown}"
+
+
+def _check_text(text) -> str:
+    """Type, length and bracket depth, checked before any parsing; the text with blanks as spaces."""
+    if not isinstance(text, str):
+        raise ParseError(f"expected a string, got {type(text).__name__}")
+    if len(text) > MAX_TEXT:
+        raise ParseError(f"text too long: {len(text)} characters (limit {MAX_TEXT})")
+    depth = deepest = 0
+    for char in text:
+        depth += (char in "([{") - (char in ")]}")
+        deepest = max(deepest, depth)
+    if deepest > MAX_BRACKET_DEPTH:
+        raise ParseError(f"too deeply nested: {deepest} levels of brackets (limit {MAX_BRACKET_DEPTH})")
+    return re.sub(r"\s", " ", text).strip()
+
+
+def parse_expression(text: str, keep_diff: bool = False) -> sp.Expr:
+    """The SymPy expression of ``text`` over real variables; ParseError if not allowed.
+
+    ``diff(e, x)`` is differentiated by the rule table; with ``keep_diff`` it
+    stays a :class:`Diff` marker (the verifier shows that step).
+
+    >>> parse_expression("relu(w*x + b) / 2")
+    relu(b + w*x)/2
+    >>> parse_expression("1.5e-3 + diff(x**3, x)")
+    3*x**2 + 3/2000
+    >>> parse_expression("9**9**9")
+    Traceback (most recent call last):
+    ...
+    derive.parse.ParseError: number too large: 9**9**9 has about 3.7e8 digits (limit 1233)
+    """
+    source = _check_text(text)
+    if not source:
+        raise ParseError("empty expression")
+    try:
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like: errors follow
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        where = f" at column {exc.offset}" if exc.offset else ""
+        raise ParseError(f"syntax error{where}: {exc.msg}: {_shorten(source)}") from None
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        raise ParseError(f"cannot parse {_shorten(source)}: {type(exc).__name__}") from None
+    count, stack = 0, [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, _TOKEN_NODES):
+            count += 1
+            if count > MAX_NODES:
+                raise ParseError(f"expression too large: more than {MAX_NODES} parts")
+            if depth > MAX_AST_DEPTH:
+                raise ParseError(f"expression too deeply nested: more than {MAX_AST_DEPTH} levels")
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    start = time.monotonic()
+    try:
+        with time_limit(BUILD_SECONDS):
+            expr = _Builder(source).build(tree.body)
+            return expr if keep_diff else resolve_derivatives(expr)
+    except StepTimeout:
+        if time.monotonic() - start < BUILD_SECONDS:
+            raise  # an enclosing limit expired: the caller's timeout, not ours
+        raise ParseError(f"expression too costly to build: gave up after {BUILD_SECONDS:g} s: "
+                         f"{_shorten(source)}") from None
+
+
+def _relations(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, operator) of each relation sign outside brackets."""
+    found, depth, i = [], 0, 0
+    while i < len(text):
+        depth += (text[i] in "([{") - (text[i] in ")]}")
+        if depth == 0 and text[i] in "<>=!":
+            op = next(r for r in _RELATIONS if text.startswith(r, i))
+            found.append((i, i + len(op), op))
+            i += len(op)
+        else:
+            i += 1
+    return found
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim ``lhs rel rhs`` with rel one of '=', '<=', '<', '>=', '>'.
+
+    >>> parse_claim("sigmoid(-x) = 1 - sigmoid(x)")
+    Claim(lhs=sigmoid(-x), rel='=', rhs=1 - sigmoid(x), text='sigmoid(-x) = 1 - sigmoid(x)')
+    """
+
+    lhs: sp.Expr
+    rel: str
+    rhs: sp.Expr
+    text: str
+
+    @property
+    def symbols(self) -> tuple:
+        """The free symbols of both sides, sorted by name.
+
+        >>> parse_claim("b*a <= max(c*t, t)").symbols
+        (a, b, c)
+        """
+        return tuple(sorted(self.lhs.free_symbols | self.rhs.free_symbols, key=lambda s: s.name))
+
+
+def parse_claim(text: str) -> Claim:
+    """The :class:`Claim` of ``text``: two expressions around exactly one relation.
+
+    >>> c = parse_claim("log(sigmoid(x)) <= 0")
+    >>> c.lhs, c.rel, c.rhs
+    (log(sigmoid(x)), '<=', 0)
+    """
+    source = _check_text(text)
+    relations = _relations(source)
+    if len(relations) != 1:
+        found = f"; found {len(relations)} ({', '.join(op for _, _, op in relations)})" if relations else ""
+        raise ParseError(f"a claim has exactly one relation (=, <=, <, >= or >){found}: {_shorten(source)}")
+    start, end, op = relations[0]
+    if op not in _CLAIM_RELATIONS:
+        raise ParseError(f"relation {op!r} is not allowed: use =, <=, <, >= or >")
+    sides = []
+    for which, side in (("left", source[:start]), ("right", source[end:])):
+        if not side.strip():
+            raise ParseError(f"the {which}-hand side of the claim is empty")
+        try:
+            sides.append(parse_expression(side, keep_diff=True))
+        except ParseError as exc:
+            raise ParseError(f"{which}-hand side: {exc}") from None
+    return Claim(sides[0], _CLAIM_RELATIONS[op], sides[1], text)
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where one variable ranges: an interval of reals, optionally its integers only.
+
+    The claim parser's symbols stay plain real; a domain is data for the verifier.
+
+    >>> Domain(sp.Interval(0, 5)).intersect(Domain(sp.Interval.open(1, 9), integer=True))
+    Domain(interval=Interval.Lopen(1, 5), integer=True)
+    """
+
+    interval: sp.Interval = sp.Interval(-sp.oo, sp.oo)
+    integer: bool = False
+
+    def intersect(self, other: Domain) -> Domain:
+        """The domain allowed by both ``self`` and ``other``.
+
+        >>> Domain().intersect(Domain(sp.Interval(0, 1))).interval
+        Interval(0, 1)
+        """
+        return Domain(self.interval.intersect(other.interval), self.integer or other.integer)
+
+    def symbol(self, name: str) -> sp.Symbol:
+        """The symbol ``name`` with this domain's assumptions: not the claim's plain real symbol.
+
+        >>> t = Domain(sp.Interval.open(0, sp.oo)).symbol('T')
+        >>> t.is_positive, t == symbol('T')
+        (True, False)
+        """
+        low, high, facts = self.interval.inf, self.interval.sup, {}
+        if self.integer:
+            facts["integer"] = True
+        if low.is_extended_positive or (low.is_zero and self.interval.left_open):
+            facts["positive"] = True
+        elif low.is_extended_nonnegative:
+            facts["nonnegative"] = True
+        if high.is_extended_negative or (high.is_zero and self.interval.right_open):
+            facts["negative"] = True
+        elif high.is_extended_nonpositive:
+            facts["nonpositive"] = True
+        return symbol(name, **facts)
+
+
+def _bound(text: str) -> sp.Expr:
+    """A real numeric constant bounding a domain."""
+    try:
+        value = parse_expression(text)
+    except ParseError as exc:
+        raise ParseError(f"bound {_shorten(text, 30)!r}: {exc}") from None
+    if value.free_symbols or not value.is_number or value.is_extended_real is not True:
+        raise ParseError(f"a bound must be a real number, not {_shorten(text, 30)!r}")
+    if _log2_abs(value) > MAX_NUMBER_BITS:
+        raise _too_large(_shorten(text, 30), math.log2(_log2_abs(value)))
+    return value
+
+
+def _interval(text: str) -> sp.Interval:
+    text = text.strip()
+    if len(text) < 2 or text[0] not in "([" or text[-1] not in ")]":
+        raise ParseError(f"write an interval as (a, b), [a, b], (a, b] or [a, b): {_shorten(text)}")
+    inner, depth, commas = text[1:-1], 0, []
+    for i, char in enumerate(inner):
+        depth += (char in "([{") - (char in ")]}")
+        if char == "," and depth == 0:
+            commas.append(i)
+    if len(commas) != 1:
+        raise ParseError(f"an interval has two bounds separated by a comma: {_shorten(text)}")
+    low, high = _bound(inner[:commas[0]]), _bound(inner[commas[0] + 1:])
+    return sp.Interval(low, high, left_open=text[0] == "(", right_open=text[-1] == ")")
+
+
+def _half_line(op: str, bound) -> sp.Interval:
+    """The reals x with ``x op bound``."""
+    if op in (">", ">="):
+        return sp.Interval(bound, sp.oo, left_open=op == ">")
+    return sp.Interval(-sp.oo, bound, right_open=op == "<")
+
+
+def _variable_operand(operand: str):
+    """The match of 'x' or 'x integer' if ``operand`` names a variable, else None."""
+    match = _VARIABLE_RE.match(operand)
+    if match:
+        try:
+            _symbol(match[1])
+        except ParseError:
+            return None
+    return match
+
+
+def _nonempty(name: str, domain: Domain) -> Domain:
+    """``domain`` if it holds more than one value, else ParseError."""
+    interval = domain.interval
+    if not isinstance(interval, sp.Interval):
+        left = "no values" if interval is sp.S.EmptySet else f"only {_shorten(interval)}"
+        raise ParseError(f"the assumptions on {name} leave {left}")
+    if domain.integer and interval.inf.is_finite and interval.sup.is_finite:
+        low, high = sp.ceiling(interval.inf), sp.floor(interval.sup)
+        low += 1 if interval.left_open and low == interval.inf else 0
+        high -= 1 if interval.right_open and high == interval.sup else 0
+        if low >= high:
+            left = "no integers" if low > high else f"only the integer {low}"
+            raise ParseError(f"the assumptions on {name} leave {left}")
+    return domain
+
+
+def parse_assumption(text: str) -> dict[str, Domain]:
+    """The domain of one variable: 'p in (0, 1]', 'T > 0', '0 < p < 1', 'n integer >= 1', ...
+
+    >>> parse_assumption("k integer in [1, 10]")
+    {'k': Domain(interval=Interval(1, 10), integer=True)}
+    >>> parse_assumption("x >= -1/2")['x'].interval
+    Interval(-1/2, oo)
+    """
+    source = _check_text(text)
+    usage = "write e.g. 'p in (0, 1)', 'T > 0', '0 < p < 1' or 'n integer >= 1'"
+    match = _IN_RE.match(source)
+    if match:
+        name = _symbol(match[1]).name
+        return {name: _nonempty(name, Domain(_interval(match[3]), bool(match[2])))}
+    relations = _relations(source)
+    match = _VARIABLE_RE.match(source)
+    if not relations and match and match[2]:
+        return {_symbol(match[1]).name: Domain(integer=True)}
+    ops = [op for _, _, op in relations]
+    cuts = [0, *(pos for start, end, _ in relations for pos in (start, end)), len(source)]
+    operands = [source[cuts[2 * i]:cuts[2 * i + 1]].strip() for i in range(len(ops) + 1)]
+    places = [i for i, operand in enumerate(operands) if _variable_operand(operand)]
+    if (not 1 <= len(ops) <= 2 or any(op not in _FLIPPED for op in ops) or len(places) != 1
+            or (len(ops) == 2 and places != [1])):
+        raise ParseError(f"cannot read assumption {_shorten(source, 40)!r}: {usage}")
+    match = _variable_operand(operands[places[0]])
+    name, interval = _symbol(match[1]).name, sp.Interval(-sp.oo, sp.oo)
+    for i, op in enumerate(ops):  # operands i and i+1 around ops[i]; one of them is the variable
+        bound_op = op if i == places[0] else _FLIPPED[op]
+        bound = operands[i + 1] if i == places[0] else operands[i]
+        interval = interval.intersect(_half_line(bound_op, _bound(bound)))
+    return {name: _nonempty(name, Domain(interval, bool(match[2])))}
+
+
+def parse_assumptions(texts: Iterable[str]) -> dict[str, Domain]:
+    """The domains of several assumptions, intersected where they name the same variable.
+
+    >>> parse_assumptions(["x > 0", "x <= 1", "n integer"])['x']
+    Domain(interval=Interval.Lopen(0, 1), integer=False)
+    """
+    if isinstance(texts, str):
+        raise ParseError("parse_assumptions takes a list of strings; use parse_assumption for one")
+    domains: dict[str, Domain] = {}
+    for text in texts:
+        for name, domain in parse_assumption(text).items():
+            domains[name] = _nonempty(name, domains[name].intersect(domain)) if name in domains else domain
+    return domains
