@@ -1,5 +1,24 @@
-"""derive: derive the mathematics of deep-learning textbooks, and prove or refute it."""
+"""derive: derive the mathematics of deep-learning textbooks, and prove or refute it.
+
+>>> import derive
+>>> g = derive.Graph(); x = g.input('x')
+>>> g.grad(g.let('f', derive.sigmoid(x)), x).expr
+(1 - sigmoid(x))*sigmoid(x)
+>>> derive.verify("w**2 >= abs(w)").status
+'refuted'
+"""
 from .functions import elu, leaky_relu, relu, sigmoid, softplus
 from .rules import RULES, MissingRule, derivative
 
-__all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "RULES", "MissingRule", "derivative"]
+__all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "RULES", "MissingRule", "derivative",
+           "Graph", "softmax", "verify", "conv_output_size"]
+
+_LAZY = {"Graph": "graph", "softmax": "graph", "verify": "verify", "conv_output_size": "conv"}
+
+
+def __getattr__(name):
+    """Import the heavier parts on first use, so ``import derive`` stays quick."""
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'derive' has no attribute {name!r}")
