@@ -88,6 +88,12 @@ class Evidence:
     detail: str = ""
     worst: dict | None = None
 
+    def __post_init__(self):  # NumPy scalars in, plain Python out: JSON and pickling stay simple
+        for name, kind in (("points", int), ("max_abs_err", float), ("max_rel_err", float), ("passed", bool)):
+            object.__setattr__(self, name, kind(getattr(self, name)))
+        if self.worst is not None:
+            object.__setattr__(self, "worst", {str(k): float(v) for k, v in self.worst.items()})
+
     def as_dict(self) -> dict:
         """A JSON-friendly dict; inf and nan become the strings 'inf', '-inf', 'nan'."""
         js = lambda v: float(v) if math.isfinite(v) else str(float(v))

@@ -1,4 +1,4 @@
-"""The ``derive`` command line: ``derive verify`` and ``derive grad``.
+"""The ``derive`` command line: verify, grad, list, show, check.
 
 Every user string goes through the allow-list parser; bad input ends with a
 one-line error on stderr and exit status 2, never a traceback.
@@ -40,6 +40,15 @@ def _parser():
     g.add_argument("--wrt", action="append", required=True, metavar="NAME",
                    help="differentiate with respect to this variable (repeatable)")
     g.add_argument("--json", action="store_true", help="print the result as JSON")
+    sub.add_parser("list", help="the proofs of the catalogue: id, seed section, title",
+                   description="List the catalogue's proofs with their seed section and title.")
+    s = sub.add_parser("show", help="a proof's derivation, step by step, and its verdict",
+                       description="Run one proof and print its statement, steps, evidence and verdict.")
+    s.add_argument("id", help="a proof id (see derive list)")
+    c = sub.add_parser("check", help="run the proofs; exit 0 when every verdict is the expected one",
+                       description="Run the catalogue (or the given proofs) and print verdicts and evidence.")
+    c.add_argument("ids", nargs="*", metavar="ID", help="proof ids (default: all)")
+    c.add_argument("--json", action="store_true", help="print the results as JSON")
     return p
 
 
@@ -101,7 +110,88 @@ def _grad_report(expr, wrt):
             "check": evidence.as_dict()}
 
 
-COMMANDS = {"verify": cmd_verify, "grad": cmd_grad}
+def cmd_list(args):
+    from .catalogue import discover
+    registry = discover()
+    width = max((len(pid) for pid in registry), default=2)
+    print(f"{'id':<{width}}  {'section':<14}  title")
+    for pid, cls in registry.items():
+        mark = "  [erratum]" if cls.erratum else ""
+        print(f"{pid:<{width}}  {cls.section.split()[0]:<14}  {cls.title}{mark}")
+    print(f"{len(registry)} proofs")
+    return 0
+
+
+def _evidence_summary(result):
+    if not result.evidence:
+        return result.reason or "no evidence"
+    e = max(result.evidence, key=lambda e: (not e.passed, e.max_abs_err))
+    more = f" (+{len(result.evidence) - 1} more)" if len(result.evidence) > 1 else ""
+    return f"{e.method}, {e.points} pts, worst abs err {e.max_abs_err:.2g}{more}"
+
+
+def cmd_show(args):
+    from .catalogue import get, run
+    get(args.id)
+    r = run(args.id)
+    print(f"{r.id} — {r.title}")
+    print(f"seed section  {r.section}")
+    print(f"the seed says {r.quote}")
+    print(f"statement     {r.statement}")
+    print("derivation")
+    for i, step in enumerate(r.steps, 1):
+        print(f"  {i}. {step.text()}    [{step.why}]")
+    print("evidence")
+    for e in r.evidence:
+        print(f"  {e}")
+    if r.erratum:
+        print(f"erratum       the seed's statement is {'wrong' if r.status == 'refuted' else 'imprecise'}")
+        print(f"correction    {r.correction}")
+    expected = "as expected" if r.as_expected else f"EXPECTED {r.expected.upper()}"
+    print(f"verdict       {r.status.upper()} ({expected}){' — ' + r.reason if r.reason else ''}")
+    return 0 if r.as_expected else 1
+
+
+def cmd_check(args):
+    import time
+    from .catalogue import discover, get, run_many
+    registry = discover()
+    ids = args.ids or list(registry)
+    for pid in ids:
+        get(pid)
+    start = time.perf_counter()
+    width = max(len(pid) for pid in ids)
+    ready, shown = {}, [0]
+
+    def show_ready(index, result):  # rows in catalogue order, each as soon as it can be
+        ready[index] = result
+        while not args.json and shown[0] in ready:
+            r = ready[shown[0]]
+            ok = "✓" if r.as_expected else "✗"
+            verdict = r.status + ("*" if r.erratum else "")
+            print(f"{r.id:<{width}}  {verdict:<13} {ok} {_evidence_summary(r):<58.58} {r.seconds:5.1f}",
+                  flush=True)
+            shown[0] += 1
+
+    if not args.json:
+        print(f"{'id':<{width}}  {'verdict':<13} {'':1} {'evidence':<58} {'s':>5}")
+    results = run_many(ids, on_result=show_ready)
+    bad = [r for r in results if not r.as_expected]
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+    else:
+        counts = {s: sum(r.status == s for r in results) for s in ("proved", "refuted", "supported",
+                                                                     "demonstrated", "unknown")}
+        shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        errata = sum(r.erratum for r in results)
+        print(f"{len(results)} proofs: {shown}; {errata} errata in the seed (marked *); "
+              f"{len(results) - len(bad)} as expected; {time.perf_counter() - start:.1f} s")
+        for r in bad:
+            print(f"NOT AS EXPECTED: {r.id}: expected {r.expected}, got {r.status}: {r.reason}")
+    return 0 if not bad else 1
+
+
+COMMANDS = {"verify": cmd_verify, "grad": cmd_grad, "list": cmd_list, "show": cmd_show, "check": cmd_check}
 
 
 def main(argv=None) -> int:
@@ -116,6 +206,8 @@ def main(argv=None) -> int:
     from .symbols import BadName
     try:
         return COMMANDS[args.command](args)
+    except KeyError as exc:  # an unknown proof id
+        return _fail(str(exc.args[0]) if exc.args else "unknown key")
     except (ParseError, BadName, GraphError, MissingRule, ValueError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except KeyboardInterrupt:
