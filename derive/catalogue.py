@@ -89,7 +89,7 @@ class Derivation(list):
         assumed, _ = _assumed(diff, assume or {})
         scratch = []
         try:
-            ok = diff == 0 or _prove_zero(assumed, scratch)
+            ok = diff == 0 or assumed == 0 or _prove_zero(assumed, scratch)
         except StepTimeout:
             ok = False
         if not ok:

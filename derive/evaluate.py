@@ -27,6 +27,10 @@ class CompiledProgram:
     def __init__(self, gradient):
         graph, output = gradient.graph, gradient.output
         ancestors = graph.ancestors(output)
+        for a in gradient.program:  # a family rule's partials may name nodes off the output's path
+            for s in a.expr.free_symbols:
+                if s in graph and s not in ancestors:
+                    ancestors |= graph.ancestors(s)
         free_lets = [w for w in gradient.wrt if graph.node(w).kind == "let"]
         self.arguments = [s for s in graph.leaves() if s in ancestors] + free_lets
         forward = [(n.symbol, n.expr) for n in graph.nodes

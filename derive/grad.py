@@ -112,7 +112,7 @@ class PathSum(tuple):
         return sp.Add(*(p.value for p in self))
 
     def __str__(self):
-        return " + ".join("[%s]" % p for p in self)
+        return " + ".join(f"[{p}]" for p in self)
 
     def labels(self):
         return " + ".join(p.labels() for p in self)
@@ -188,9 +188,14 @@ class Gradient:
     @cached_property
     def expr(self):
         """The closed form in inputs and parameters (a tuple when there are several wrt)."""
-        lets = {s: self.graph.closed_form(s) for s in self._relevant}
-        forms = tuple(self.adjoint_values[adjoint(w)].xreplace(lets) for w in self.wrt)
+        forms = tuple(self._closed(self.adjoint_values[adjoint(w)]) for w in self.wrt)
         return forms[0] if self.single else forms
+
+    def _closed(self, expr):
+        """Substitute every node defined by ``let`` (family rules may name siblings off the path)."""
+        lets = {s: self.graph.closed_form(s) for s in expr.free_symbols
+                if s in self.graph and self.graph.node(s).kind == "let"}
+        return expr.xreplace(lets)
 
     def paths(self, w=None):
         """Every path from ``w`` to the output as a list of node symbols, output first."""

@@ -287,7 +287,9 @@ def _prove(verdict, lhs, rhs, rel, domains):
         diff = lhs - rhs
         steps.append(eq(sp.Symbol("lhs") - sp.Symbol("rhs"), diff, "difference of the two sides, as SymPy normalises them"))
         assumed, _ = _assumed(diff, domains)
-        return diff == 0 or _prove_zero(assumed, steps)
+        if assumed == 0 and diff != 0:
+            steps.append(eq(diff, 0, "the variables' assumptions"))
+        return diff == 0 or assumed == 0 or _prove_zero(assumed, steps)
     assumed, _ = _assumed(lhs - rhs, domains)
     if _limited("sign rules", _sign_rules, assumed, rel):
         shown = {">=": "≥ 0", ">": "> 0", "<=": "≤ 0", "<": "< 0"}[rel]
@@ -313,7 +315,15 @@ def decide(claim, domains, conditions) -> Verdict:
     proved = _prove(verdict, lhs, rhs, rel, domains)
     if verdict.status == "refuted":
         return verdict
-    evidence = check_relation(lhs, rhs, rel, n=NUMERIC_POINTS, seed=0, domains=_by_symbol(domains, lhs, rhs))
+    try:
+        evidence = check_relation(lhs, rhs, rel, n=NUMERIC_POINTS, seed=0, domains=_by_symbol(domains, lhs, rhs))
+    except (TypeError, ValueError, NameError, ZeroDivisionError, OverflowError) as exc:
+        evidence = None
+        verdict.reason = f"no numeric cross-check: cannot evaluate the claim numerically ({type(exc).__name__})"
+    if evidence is None:
+        if proved:
+            verdict.status = "proved"
+        return verdict
     verdict.evidence.append(evidence)
     if proved:
         if evidence.passed:
@@ -322,7 +332,8 @@ def decide(claim, domains, conditions) -> Verdict:
             verdict.reason = "the symbolic argument is contradicted by a confirmed numeric violation"
         return verdict
     if not evidence.passed and evidence.worst is not None:
-        point = {sp.Symbol(k, real=True): sp.Rational(v) for k, v in evidence.worst.items()}
+        names = {s.name: s for s in (lhs - rhs).free_symbols}  # the claim's own symbols, assumptions and all
+        point = {names[k]: sp.Rational(v) for k, v in evidence.worst.items() if k in names}
         why = ("sampled point, confirmed with mpmath at 30 digits" if point
                else "both sides evaluated with mpmath at 30 digits")
         if _refute(verdict, lhs, rhs, rel, point, why):

@@ -174,3 +174,20 @@ def test_random_graphs_match_sympy_diff(seed):
             checked += 1
     assert checked > 0
     assert grad.check(n=40, seed=seed).passed
+
+
+def test_several_paths_print():
+    g = Graph()
+    x = g.input("x")
+    f = g.let("f", g.let("a", x**2) * g.let("b", 3 * x))
+    shown = str(g.grad(f, x))
+    assert shown.count("[") == 2 and "∂f/∂x" in shown
+
+
+def test_gradient_of_one_softmax_component_is_closed_and_checks():
+    g = Graph()
+    o = g.input("o", size=3)
+    y = g.let("y", softmax(o))
+    d = g.grad(y[0], o[1])
+    assert d.expr.free_symbols <= set(o)
+    assert d.check(n=30).passed

@@ -113,3 +113,13 @@ def test_a_claim_over_its_time_limit_is_unknown_and_says_why():
 def test_unused_assumption_is_bad_input():
     with pytest.raises(ParseError, match="does not use"):
         verify("x = x", ["q > 0"])
+
+
+def test_refutation_keeps_the_assumptions_of_integer_variables():
+    v = verify("n**2 >= 2*n", ["n integer >= 1"])
+    assert v.status == "refuted" and v.counterexample == {"n": "1"}
+
+
+def test_an_identity_that_holds_by_the_assumptions_alone_is_proved():
+    assert verify("abs(x) = x", ["x > 0"]).status == "proved"
+    assert verify("abs(x) = x").status == "refuted"
