@@ -23,7 +23,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from .symbols import is_adjoint, primal
+from .latex_text import escape
+from .symbols import NAME_RE, is_adjoint, primal
 
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -60,6 +61,8 @@ class TextPrinter(StrPrinter):
             shown = self._print_Symbol(primal(expr))
             return shown[0] + "\u0304" + shown[1:]
         name = expr.name
+        if not NAME_RE.match(name):  # a display name such as "f(0)" or "n = 1": shown as it is
+            return name
         base, _, sub = name.partition("_")
         base = _GREEK.get(base, base)
         if sub.isdigit():
@@ -141,6 +144,10 @@ class TexPrinter(LatexPrinter):
         return _positive_first(super()._as_ordered_terms(expr, order))
 
     def _print_Symbol(self, expr, style="plain"):
+        if not (NAME_RE.match(expr.name) or is_adjoint(expr)):
+            # Only validated names reach SymPy's printer; any other name is escaped text,
+            # so a symbol called \input{/etc/passwd} prints literally.
+            return r"\text{%s}" % escape(expr.name)
         if is_adjoint(expr):
             base, sep, sub = super()._print_Symbol(primal(expr)).partition("_")
             return r"\bar{%s}%s%s" % (base, sep, sub)
