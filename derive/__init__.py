@@ -9,11 +9,12 @@
 """
 from .functions import elu, leaky_relu, relu, sigmoid, softplus
 from .rules import RULES, MissingRule, derivative
+from .verify import verify  # eager: the submodule of the same name would shadow a lazy import
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "RULES", "MissingRule", "derivative",
            "Graph", "softmax", "verify", "conv_output_size"]
 
-_LAZY = {"Graph": "graph", "softmax": "graph", "verify": "verify", "conv_output_size": "conv"}
+_LAZY = {"Graph": "graph", "softmax": "graph", "conv_output_size": "conv"}
 
 
 def __getattr__(name):
