@@ -58,7 +58,7 @@ class Derivation(list):
         super().__init__()
         self.obligations = 0
         self.failures: list = []
-        self.refutations: list = []
+        self.refutations: list = []  # one line each: the counterexample or the exact argument
 
     # -- recording ----------------------------------------------------------------
 
@@ -114,7 +114,10 @@ class Derivation(list):
         if verdict.status != "refuted":
             return self._fail(f"the refutation of {text(lhs)} {rel} {text(rhs)}", f"{why}: {verdict.status}")
         self.extend(verdict.steps)
-        self.refutations.append(verdict)
+        at = ", ".join(f"{k} = {v}" for k, v in (verdict.counterexample or {}).items()) or "no variables"
+        sides = f": lhs = {verdict.sides[0][:14]}, rhs = {verdict.sides[1][:14]} (mpmath, 30 digits)" \
+            if verdict.sides else ""
+        self.refutations.append(f"{text(lhs)} {rel} {text(rhs)} fails at {at}{sides}")
         self.append(Step(f"so {text(lhs)} {rel} {text(rhs)} is false", why))
         return True
 
@@ -126,8 +129,8 @@ class Derivation(list):
         """
         if argument is not sp.true and argument is not True:
             return self._fail(f"the argument {argument}", why)
-        self.refutations.append(argument)
-        self.append(Step(f"so the statement as written is false", why))
+        self.refutations.append(f"{why} (an exact computation)")
+        self.append(Step("so the statement as written is false", why))
         return True
 
     def _decide(self, lhs, rel, rhs, assume):
@@ -208,6 +211,7 @@ class Result:
     seconds: float = 0.0
     reason: str = ""
     obligations: int = 0  # symbolic obligations discharged (or attempted)
+    refutations: list = field(default_factory=list)  # how the seed's statement was refuted
 
     @property
     def as_expected(self) -> bool:
@@ -221,6 +225,7 @@ class Result:
             "steps": [s.as_dict() for s in self.steps],
             "evidence": [e.as_dict() for e in self.evidence],
             "seconds": round(self.seconds, 3), "reason": self.reason, "obligations": self.obligations,
+            "refutations": list(self.refutations),
         }
 
 
@@ -250,7 +255,7 @@ def run_in_process(cls) -> Result:
     return Result(cls.id, cls.section, cls.title, cls.statement, cls.quote, cls.expected, status,
                   cls.erratum, cls.correction, list(derivation), evidence,
                   time.perf_counter() - start, reason,
-                  derivation.obligations + len(derivation.refutations))
+                  derivation.obligations + len(derivation.refutations), list(derivation.refutations))
 
 
 def _result(cls, outcome, seconds) -> Result:
