@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 EXIT_BAD_INPUT = 2
@@ -49,6 +50,17 @@ def _parser():
                        description="Run the catalogue (or the given proofs) and print verdicts and evidence.")
     c.add_argument("ids", nargs="*", metavar="ID", help="proof ids (default: all)")
     c.add_argument("--json", action="store_true", help="print the results as JSON")
+    r = sub.add_parser("report", help="write the LaTeX/PDF report of the catalogue (the main job)",
+                       description="Run the proofs, draw the figures, and write DIR/derive-report.tex and, "
+                                   "when TeX Live is installed, DIR/derive-report.pdf.")
+    r.add_argument("ids", nargs="*", metavar="ID", help="proof ids (default: all)")
+    r.add_argument("-o", "--output", default="reports", metavar="DIR", help="output folder (default: reports/)")
+    r.add_argument("--title", default=None, help="the report's title")
+    mode = r.add_mutually_exclusive_group()
+    mode.add_argument("--no-pdf", dest="pdf", action="store_const", const="no", default="auto",
+                      help="write the .tex and figures only")
+    mode.add_argument("--pdf", dest="pdf", action="store_const", const="yes",
+                      help="fail when TeX Live is missing (default: write the .tex and say how to get the PDF)")
     return p
 
 
@@ -191,11 +203,53 @@ def cmd_check(args):
     return 0 if not bad else 1
 
 
-COMMANDS = {"verify": cmd_verify, "grad": cmd_grad, "list": cmd_list, "show": cmd_show, "check": cmd_check}
+MAX_TITLE = 200
+
+
+def cmd_report(args):
+    from .report import DEFAULT_TITLE, TEXLIVE_HINT, make_report
+    title = DEFAULT_TITLE if args.title is None else args.title
+    if len(title) > MAX_TITLE or not title.strip():
+        raise ValueError(f"the title must have 1 to {MAX_TITLE} characters")
+
+    def progress(message):
+        print(f"derive report: {message}", file=sys.stderr, flush=True)
+
+    outcome = make_report(args.output, args.ids, title=title, pdf=args.pdf, progress=progress)
+    for path in outcome.written:
+        print(f"wrote {path}")
+    results = outcome.results
+    proved = sum(r.status == "proved" for r in results)
+    refuted = sum(r.status == "refuted" for r in results)
+    errata = sum(r.erratum for r in results)
+    bad = [r for r in results if not r.as_expected]
+    print(f"{len(results)} proofs, {proved} proved, {refuted} refuted, {errata} errata found"
+          + (f"; {len(bad)} not as expected: " + ", ".join(r.id for r in bad) if bad else ""))
+    if outcome.pdf == "no TeX":
+        print(f"no PDF: {TEXLIVE_HINT}", file=sys.stderr)
+        if args.pdf == "yes":
+            return 1
+    elif outcome.pdf == "failed":
+        print("derive: error: the PDF did not compile; the .tex is written. LaTeX said:\n"
+              + outcome.log, file=sys.stderr)
+        return 1
+    return 1 if bad else 0
+
+
+COMMANDS = {"report": cmd_report, "verify": cmd_verify, "grad": cmd_grad, "list": cmd_list, "show": cmd_show, "check": cmd_check}
+
+
+def _with_fixed_hash_seed():
+    """Re-run this command with PYTHONHASHSEED=0, so every run prints and writes the same."""
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        os.execve(sys.executable, [sys.executable, "-m", "derive", *sys.argv[1:]], env)
 
 
 def main(argv=None) -> int:
     """Run the command line; return the exit status."""
+    if argv is None:
+        _with_fixed_hash_seed()
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help()

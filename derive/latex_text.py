@@ -12,7 +12,7 @@ cannot typeset with ``?`` — so no input can open a command, a group or a file.
 >>> escape(r"\\input{/etc/passwd}")
 '\\\\textbackslash{}input\\\\{/etc/passwd\\\\}'
 >>> escape("σ′(z₄) ≤ 1/4")
-'$\\\\sigma$$\\\\prime$(z$_{4}$) $\\\\le$ 1/4'
+'$\\\\sigma$${}^{\\\\prime}$(z$_{4}$) $\\\\le$ 1/4'
 """
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ MATH = {
     "τ": r"\tau", "φ": r"\varphi", "ω": r"\omega", "Σ": r"\Sigma", "Δ": r"\Delta", "∏": r"\prod",
     "∑": r"\sum", "∂": r"\partial", "∇": r"\nabla", "∞": r"\infty", "≤": r"\le", "≥": r"\ge",
     "≠": r"\ne", "≈": r"\approx", "±": r"\pm", "×": r"\times", "·": r"\cdot", "−": "-", "→": r"\to",
-    "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "∈": r"\in", "√": r"\surd", "′": r"\prime",
-    "″": r"\prime\prime", "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil",
+    "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "∈": r"\in", "√": r"\surd", "′": r"{}^{\prime}",
+    "″": r"{}^{\prime\prime}", "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil",
     "‖": r"\|", "∫": r"\int", "ŷ": r"\hat{y}", "ô": r"\hat{o}", "x̄": r"\bar{x}", "ȳ": r"\bar{y}",
     "⋆": r"\star", "∗": "*", "δ̂": r"\hat\delta", "⟨": r"\langle", "⟩": r"\rangle", "∘": r"\circ",
     "∀": r"\forall", "∃": r"\exists", "∧": r"\wedge", "∨": r"\vee", "¬": r"\neg", "ℝ": r"\mathbb{R}",
