@@ -240,6 +240,12 @@ def build_tex(results, title=DEFAULT_TITLE, figures=None, cjk=False) -> str:
 
 # -- files -----------------------------------------------------------------------------
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -247,6 +253,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the user expects their umask
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

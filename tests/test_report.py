@@ -142,3 +142,13 @@ def test_full_report_pdf_holds_every_proof_and_the_errata(tmp_path):
         assert verdict in flat
     assert "Errata found in the source text" in flat
     assert "Summary" in flat
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    from derive.report import atomic_write
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "a.txt", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
