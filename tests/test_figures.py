@@ -19,13 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def seed_chain():
     """The seed's formula (2) network: four sigmoid layers and C = (y₄ − y)²/2."""
-    g = Graph()
-    x, y = g.input("x_1"), g.input("y")
-    for i in range(1, 5):
-        w, b = g.param(f"w_{i}"), g.param(f"b_{i}")
-        z = g.let(f"z_{i}", w * x + b)
-        x = g.let(f"x_{i + 1}" if i < 4 else "y_4", sigmoid(z))
-    return g, g.let("C", (x - y) ** 2 / 2)
+    from derive.nets import sigmoid_chain
+    return sigmoid_chain(depth=4)
 
 
 def drawn(draw, size=figures.SIZE):

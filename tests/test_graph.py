@@ -10,19 +10,14 @@ import sympy as sp
 from derive import elu, leaky_relu, relu, sigmoid, softplus
 from derive.functions import to_elementary
 from derive.graph import Graph, GraphError, Vector, softmax
+from derive.nets import sigmoid_chain
 from derive.grad import Path, PathSum
 from derive.symbols import symbol
 
 
 def seed_chain(depth=4):
-    """The seed's network: z_i = w_i x_i + b_i, x_{i+1} = σ(z_i), y_4 = σ(z_4), C = (y_4 − y)²/2."""
-    g = Graph()
-    h, target = g.input("x_1"), g.input("y")
-    for i in range(1, depth + 1):
-        w, b = g.param(f"w_{i}"), g.param(f"b_{i}")
-        z = g.let(f"z_{i}", w * h + b)
-        h = g.let(f"x_{i + 1}" if i < depth else f"y_{depth}", sigmoid(z))
-    return g, g.let("C", (h - target) ** 2 / 2)
+    """The seed's network, from the library's builder."""
+    return sigmoid_chain(depth=depth)
 
 
 def test_formula_2_factors_in_the_seeds_order():
