@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .limits import StepTimeout, run_limited, run_limited_many
-from .parse import Domain
 from .printing import text
 from .steps import Rel, Step
 
@@ -227,6 +226,76 @@ class Result:
             "seconds": round(self.seconds, 3), "reason": self.reason, "obligations": self.obligations,
             "refutations": list(self.refutations),
         }
+
+    def __str__(self):
+        """What ``derive show ID`` prints: the seed's words, the derivation, the evidence, the verdict."""
+        lines = [f"{self.id} — {self.title}", f"seed section  {self.section}", f"the seed says {self.quote}",
+                 f"statement     {self.statement}", "derivation"]
+        lines += [f"  {i}. {step.text()}    [{step.why}]" for i, step in enumerate(self.steps, 1)]
+        lines.append("evidence")
+        lines += [f"  {e}" for e in self.evidence]
+        if self.erratum:
+            lines.append(f"erratum       the seed's statement is {'wrong' if self.status == 'refuted' else 'imprecise'}")
+            lines.append(f"correction    {self.correction}")
+        expected = "as expected" if self.as_expected else f"EXPECTED {self.expected.upper()}"
+        lines.append(f"verdict       {self.status.upper()} ({expected}){' — ' + self.reason if self.reason else ''}")
+        return "\n".join(lines)
+
+    def _because(self) -> str:
+        """Why the verdict is what it is, by the rule of :func:`verdict_of`."""
+        checks = f"{len(self.evidence)} numeric check{'s' if len(self.evidence) != 1 else ''}"
+        return {
+            "proved": f"every symbolic obligation ({self.obligations}) was discharged by SymPy and the {checks} agree",
+            "refuted": "the seed's statement was refuted (see above) and the " + checks + " agree",
+            "demonstrated": f"a numeric experiment: the {checks} pass",
+            "supported": f"numeric agreement only: the {checks} agree, with no symbolic proof",
+        }.get(self.status, self.reason or "undecided")
+
+    def explanation(self) -> str:
+        """The text :meth:`explain` prints: the claim, each numbered step with its justification,
+        the refutations, the evidence, and why the verdict follows."""
+        lines = [f"{self.id} — {self.title}  (seed section {self.section})",
+                 f"the seed says: {self.quote}", f"checked: {self.statement}"]
+        if self.steps:
+            lines.append("derivation (each step with its justification):")
+            lines += [f"  {i}. {step.text()}    [{step.why}]" for i, step in enumerate(self.steps, 1)]
+        else:
+            lines.append("derivation: none (" + (self.reason or "no steps were recorded") + ")")
+        if self.refutations:
+            lines.append("how the seed's statement was refuted:")
+            lines += [f"  - {r}" for r in self.refutations]
+        lines.append("numeric evidence:" if self.evidence else "numeric evidence: none")
+        lines += [f"  - {e}" for e in self.evidence]
+        lines.append(f"verdict: {self.status.upper()}, because {self._because()}")
+        if self.status != self.expected:
+            lines.append(f"  the catalogue expects {self.expected.upper()}")
+        if self.erratum:
+            lines.append(f"erratum: the seed's statement is {'wrong' if self.status == 'refuted' else 'imprecise'}; "
+                         f"correction: {self.correction}")
+        return "\n".join(lines)
+
+    def explain(self, file=None):
+        """Print the numbered derivation with its justifications, the evidence and the verdict.
+
+        It prints (to ``file``, default stdout) and returns None; :meth:`explanation` gives the text.
+        """
+        print(self.explanation(), file=file)
+
+    @staticmethod
+    def _tex_text(s) -> str:
+        """``s`` for ``\\text{…}`` in Jupyter's MathJax: TeX's specials become their full-width look-alikes."""
+        return str(s).translate(str.maketrans("\\{}$%&#^_~", "＼｛｝＄％＆＃＾＿～"))
+
+    def _repr_latex_(self):
+        """Jupyter: the title, each step (formulas in LaTeX, prose as text) with its reason, the verdict."""
+        t = self._tex_text
+        rows = [r"&\textbf{%s}" % t(f"{self.id} — {self.title}")]
+        for step in self.steps:
+            shown = r"\text{%s}" % t(step.relation) if isinstance(step.relation, str) else step.latex()
+            rows.append(r"&%s && \text{(%s)}" % (shown, t(step.why)))
+        verdict = f"verdict: {self.status.upper()}" + (" (erratum in the seed)" if self.erratum else "")
+        rows.append(r"&\textbf{%s}" % t(verdict))
+        return r"$$\begin{aligned}%s\end{aligned}$$" % r" \\ ".join(rows)
 
 
 def verdict_of(derivation: Derivation, evidence: list, experiment: bool) -> tuple[str, str]:

@@ -80,7 +80,6 @@ def cmd_verify(args):
 
 
 def cmd_grad(args):
-    from .graph import Graph
     from .limits import run_limited
     from .parse import parse_expression
     from .symbols import check_name

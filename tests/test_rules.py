@@ -2,7 +2,6 @@
 its NumPy implementation against mpmath."""
 import math
 
-import mpmath
 import numpy as np
 import pytest
 import sympy as sp
