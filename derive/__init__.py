@@ -17,8 +17,14 @@ __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "RULES", "Missing
 _LAZY = {"Graph": "graph", "softmax": "graph", "conv_output_size": "conv"}
 
 
+_SUBMODULES = {"nets", "testing", "figures", "report", "catalogue", "check", "graph", "conv", "extrema"}
+
+
 def __getattr__(name):
     """Import the heavier parts on first use, so ``import derive`` stays quick."""
+    if name in _SUBMODULES:
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         import importlib
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)

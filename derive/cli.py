@@ -3,22 +3,40 @@
 Every user string goes through the allow-list parser; bad input ends with a
 one-line error on stderr and exit status 2, never a traceback.
 
-Exit statuses: 0 proved or supported, 1 refuted, 2 bad input, 3 unknown.
+Exit statuses: 0 proved or supported, 1 refuted, 2 bad input, 3 unknown;
+130 after Ctrl-C and 143 after SIGTERM (both stop TeX and the workers, and
+write nothing half-done).
+
+``DERIVE_PROOF_SECONDS`` sets the wall-clock limit of one proof in ``derive
+check`` and ``derive report`` (default 60 s); a proof that overruns it is
+``unknown``, and the rest still run.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
+import signal
 import sys
+import threading
 
 EXIT_BAD_INPUT = 2
 EXIT_UNKNOWN = 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+PROOF_SECONDS_ENV = "DERIVE_PROOF_SECONDS"
+_OPTION_LIKE = re.compile(r"--?[A-Za-z][A-Za-z0-9_-]*(=.*)?\Z", re.S)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(EXIT_BAD_INPUT, f"derive: error: {message} (see derive --help)\n")
+
+    def _parse_optional(self, arg_string):
+        # "-(x)**2<=0" or "-x/2" is maths, not an option: only -a, --name, --name=value can be options
+        if arg_string.startswith("-") and not _OPTION_LIKE.match(arg_string):
+            return None
+        return super()._parse_optional(arg_string)
 
 
 def _parser():
@@ -144,23 +162,9 @@ def _evidence_summary(result):
 def cmd_show(args):
     from .catalogue import get, run
     get(args.id)
-    r = run(args.id)
-    print(f"{r.id} — {r.title}")
-    print(f"seed section  {r.section}")
-    print(f"the seed says {r.quote}")
-    print(f"statement     {r.statement}")
-    print("derivation")
-    for i, step in enumerate(r.steps, 1):
-        print(f"  {i}. {step.text()}    [{step.why}]")
-    print("evidence")
-    for e in r.evidence:
-        print(f"  {e}")
-    if r.erratum:
-        print(f"erratum       the seed's statement is {'wrong' if r.status == 'refuted' else 'imprecise'}")
-        print(f"correction    {r.correction}")
-    expected = "as expected" if r.as_expected else f"EXPECTED {r.expected.upper()}"
-    print(f"verdict       {r.status.upper()} ({expected}){' — ' + r.reason if r.reason else ''}")
-    return 0 if r.as_expected else 1
+    result = run(args.id)
+    print(result)
+    return 0 if result.as_expected else 1
 
 
 def cmd_check(args):
@@ -186,7 +190,7 @@ def cmd_check(args):
 
     if not args.json:
         print(f"{'id':<{width}}  {'verdict':<13} {'':1} {'evidence':<58} {'s':>5}")
-    results = run_many(ids, on_result=show_ready)
+    results = run_many(ids, timeout=_proof_seconds(), on_result=show_ready)
     bad = [r for r in results if not r.as_expected]
     if args.json:
         print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
@@ -205,6 +209,21 @@ def cmd_check(args):
 MAX_TITLE = 200
 
 
+def _proof_seconds() -> float:
+    """The per-proof wall-clock limit: $DERIVE_PROOF_SECONDS, else the catalogue's 60 s."""
+    from .catalogue import PROOF_SECONDS
+    text = os.environ.get(PROOF_SECONDS_ENV, "").strip()
+    if not text:
+        return PROOF_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 24 * 3600:
+        raise ValueError(f"{PROOF_SECONDS_ENV} must be a number of seconds in (0, 86400], not {text[:40]!r}")
+    return seconds
+
+
 def cmd_report(args):
     from .report import DEFAULT_TITLE, TEXLIVE_HINT, make_report
     title = DEFAULT_TITLE if args.title is None else args.title
@@ -214,7 +233,8 @@ def cmd_report(args):
     def progress(message):
         print(f"derive report: {message}", file=sys.stderr, flush=True)
 
-    outcome = make_report(args.output, args.ids, title=title, pdf=args.pdf, progress=progress)
+    outcome = make_report(args.output, args.ids, title=title, pdf=args.pdf, progress=progress,
+                          timeout=_proof_seconds())
     for path in outcome.written:
         print(f"wrote {path}")
     results = outcome.results
@@ -245,10 +265,32 @@ def _with_fixed_hash_seed():
         os.execve(sys.executable, [sys.executable, "-m", "derive", *sys.argv[1:]], env)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same cleanup runs (TeX and workers stopped)."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated("terminated")
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit status."""
     if argv is None:
         _with_fixed_hash_seed()
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    except Terminated:  # outside a command (while importing, say)
+        return _fail("terminated", EXIT_TERMINATED)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _main(argv) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help()
@@ -263,8 +305,10 @@ def main(argv=None) -> int:
         return _fail(str(exc.args[0]) if exc.args else "unknown key")
     except (ParseError, BadName, GraphError, MissingRule, ValueError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    except Terminated:
+        return _fail("terminated", EXIT_TERMINATED)
     except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+        return _fail("interrupted", EXIT_INTERRUPTED)
     except Exception as exc:  # a bug: still one line, never a traceback
         return _fail(f"internal error ({type(exc).__name__}: {str(exc)[:200]})", EXIT_UNKNOWN)
 

@@ -55,9 +55,12 @@ def register(name, proof, caption, draw, size=SIZE):
 
 
 def _mpl():
-    """matplotlib with the Agg backend, imported on first use."""
+    """matplotlib, imported on first use.
+
+    Figures are built with ``matplotlib.figure.Figure`` and the Agg canvas
+    directly, never through pyplot, so a notebook's backend is left alone.
+    """
     import matplotlib
-    matplotlib.use("Agg")
     return matplotlib
 
 

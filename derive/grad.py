@@ -53,7 +53,8 @@ class Assignment:
 
 
 def _parens(s, expr):
-    return "(%s)" % s if expr.is_Add else s
+    """A factor in a product: a sum or a negative term in brackets, ``(y₄ − y)``, ``(−p₁·p₂)``."""
+    return "(%s)" % s if expr.is_Add or expr.could_extract_minus_sign() else s
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Factor:
         if self.rule:
             return r"%s'\left(%s\right)" % (RULES[self.rule].latex, latex(self.parent))
         s = latex(self.value)
-        return r"\left(%s\right)" % s if self.value.is_Add else s
+        return r"\left(%s\right)" % s if self.value.is_Add or self.value.could_extract_minus_sign() else s
 
 
 class Path(tuple):
@@ -264,6 +265,77 @@ class Gradient:
     def __repr__(self):
         return "<Gradient of %s with respect to %s: %d assignments>" % (
             self.output, ", ".join(map(str, self.wrt)), len(self.program))
+
+    def _step(self, a):
+        """One assignment of the program, its terms written as adjoint · local factor, and why."""
+        if a.node == self.output:
+            return "%s = 1" % text(a.target), "the output: ∂%s/∂%s = 1" % ((text(self.output),) * 2)
+        children = [c for c in self.graph.children(a.node) if c in self._on_path]
+        if not children:
+            return "%s = 0" % text(a.target), "no path joins %s to %s" % (text(a.node), text(self.output))
+        terms, reasons = [], []
+        for c in children:
+            f = Factor(c, a.node, self.graph.local(c, a.node), self.graph.unary_rule(c))
+            terms.append(text(adjoint(c)) + ("" if f.value == 1 and not f.rule else " · " + str(f)))
+            rules = ", ".join(self.graph.rules(c, a.node)) or "none"
+            local = f.label() + (" = %s" % str(f) if f.rule else "")
+            reasons.append("node %s = %s: rule %s, local factor %s = %s" % (
+                text(c), text(self.graph.node(c).expr), rules, local, text(f.value)))
+        return "%s = %s" % (text(a.target), " + ".join(terms)), "; ".join(reasons)
+
+    def explanation(self) -> str:
+        """The text :meth:`explain` prints: the numbered reverse pass, the factors, the closed form.
+
+        >>> from derive.graph import Graph
+        >>> g = Graph(); w, x = g.param('w'), g.input('x')
+        >>> print(g.grad(g.let('f', g.let('z', w * x)**2), w).explanation())
+        ∂f/∂w by the chain rule in reverse mode (x̄ = ∂f/∂x, from the output back):
+          1. f̄ = 1    [the output: ∂f/∂f = 1]
+          2. z̄ = f̄ · 2·z    [node f = z²: rule pow, local factor ∂f/∂z = 2·z]
+          3. w̄ = z̄ · x    [node z = w·x: rule mul, local factor ∂z/∂w = x]
+        the product of the local factors along the path from w to f:
+          ∂f/∂w = ∂f/∂z · ∂z/∂w
+                = 2·z · x
+        closed form (each node replaced by its definition):
+          ∂f/∂w = 2·w·x²
+        """
+        wrt = ", ".join(text(w) for w in self.wrt)
+        lines = ["∂%s/∂%s by the chain rule in reverse mode (x̄ = ∂%s/∂x, from the output back):" % (
+            text(self.output), wrt if self.single else "{%s}" % wrt, text(self.output))]
+        for i, a in enumerate(self.program, 1):
+            step, why = self._step(a)
+            lines.append("  %d. %s    [%s]" % (i, step, why))
+        closed = []
+        for k, w in enumerate(self.wrt):
+            head = "∂%s/∂%s = " % (text(self.output), text(w))
+            try:
+                f = self.factors_of(w)
+            except ValueError as exc:  # too many paths to list: the program above is the derivation
+                lines.append("the local factors: %s" % exc)
+                f = None
+            if f is not None:
+                kind = "each path (summed over the paths)" if isinstance(f, PathSum) else "the path"
+                lines.append("the product of the local factors along %s from %s to %s:" % (
+                    kind, text(w), text(self.output)))
+                if f:
+                    pad = " " * (len(head) - 2) + "= "
+                    lines += ["  " + head + f.labels(), "  " + pad + str(f)]
+                else:
+                    lines.append("  no path: " + head + "0")
+            closed.append("  " + head + text(self.expr if self.single else self.expr[k]))
+        lines.append("closed form (each node replaced by its definition):")
+        return "\n".join(lines + closed)
+
+    def explain(self, file=None):
+        """Print the derivation: which rule at which node, the local factor it gave, their product, the closed form.
+
+        It prints (to ``file``, default stdout) and returns None; :meth:`explanation` gives the text.
+        """
+        print(self.explanation(), file=file)
+
+    @cached_property
+    def _on_path(self):
+        return set(self._relevant)
 
     def latex(self):
         """An ``aligned`` block: labels, the product of factors, the closed form."""

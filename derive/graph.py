@@ -101,6 +101,7 @@ class Node:
     parents: tuple = ()
     local: dict = field(default_factory=dict)
     family: str | None = None
+    rule: str | None = None  # the family primitive (``softmax``) that made this node, if any
 
 
 class Graph:
@@ -121,10 +122,10 @@ class Graph:
 
     # -- building ---------------------------------------------------------------
 
-    def _add(self, name, kind, expr=None, parents=(), local=None, family=None):
+    def _add(self, name, kind, expr=None, parents=(), local=None, family=None, rule=None):
         if name in self._by_name:
             raise GraphError(f"node {name!r} is already defined")
-        node = Node(name, symbol(name), kind, expr, tuple(parents), dict(local or {}), family)
+        node = Node(name, symbol(name), kind, expr, tuple(parents), dict(local or {}), family, rule)
         self._nodes[node.symbol] = node
         self._by_name[name] = node.symbol
         self._children[node.symbol] = []
@@ -162,7 +163,10 @@ class Graph:
         if isinstance(expr, FamilyOp):
             return self._let_family(name, expr)
         if isinstance(expr, (list, tuple)):
-            return Vector(name, [self.let(f"{name}_{i}", e) for i, e in enumerate(expr, 1)])
+            family = Vector(name, [self.let(f"{name}_{i}", e) for i, e in enumerate(expr, 1)])
+            for s in family:
+                self._nodes[s].family = name
+            return family
         expr = sp.sympify(expr)  # safe: library callers pass SymPy objects or numbers, never user text
         return self._add(name, "let", expr, self._parents_of(name, expr))
 
@@ -181,7 +185,7 @@ class Graph:
         for i, component in enumerate(op.components()):
             parents = self._parents_of(name, component)
             local = {a: jacobian[i][j] for j, a in enumerate(op.args)}
-            syms.append(self._add(outs[i].name, "let", component, parents, local, family=name))
+            syms.append(self._add(outs[i].name, "let", component, parents, local, family=name, rule=op.op))
         return Vector(name, syms)
 
     # -- reading ----------------------------------------------------------------
@@ -250,6 +254,148 @@ class Graph:
         if e.args[0] in self._nodes and all(a.is_number for a in e.args[1:]):
             return op_of(e)
         return None
+
+    def rules(self, child, parent):
+        """The rule-table entries that make the local derivative ∂child/∂parent, outermost first.
+
+        >>> from derive import sigmoid
+        >>> g = Graph(); w, x, b = g.param('w'), g.input('x'), g.param('b')
+        >>> z = g.let('z', w * x + b); h = g.let('h', sigmoid(z))
+        >>> g.rules(z, x), g.rules(h, z)
+        (('add', 'mul'), ('sigmoid',))
+        """
+        node = self.node(child)
+        if node.rule:
+            return (node.rule,)
+        unary = self.unary_rule(child)
+        if unary:
+            return (unary,)
+        found = []
+        if node.expr is not None:
+            for e in sp.preorder_traversal(node.expr):
+                if not e.is_Atom and parent in e.free_symbols and op_of(e) not in found:
+                    found.append(op_of(e))
+        return tuple(found)
+
+    def edge_label(self, child, parent):
+        """∂child/∂parent as one line of Unicode: ``σ′(z₄)`` for a table function, else the local derivative.
+
+        >>> from derive import sigmoid
+        >>> g = Graph(); w, x = g.param('w'), g.input('x')
+        >>> z = g.let('z', w * x); h = g.let('h', sigmoid(z))
+        >>> g.edge_label(z, x), g.edge_label(h, z)
+        ('w', 'σ′(z)')
+        """
+        from .printing import text
+        rule = self.unary_rule(child)
+        if rule:
+            return "%s′(%s)" % (RULES[rule].text, text(parent))
+        return text(self.local(child, parent))
+
+    def edges(self, output=None):
+        """Every edge ``(parent, child)`` of the graph (of the ancestors of ``output`` when given)."""
+        keep = None if output is None else self.ancestors(output)
+        return tuple((p, n.symbol) for n in self._nodes.values()
+                     if n.kind == "let" and (keep is None or n.symbol in keep) for p in n.parents)
+
+    def vector(self, name):
+        """The family ``name_1 … name_K`` made by ``size=K`` or a family primitive, as a :class:`Vector`.
+
+        >>> g = Graph(); o = g.input('o', size=3)
+        >>> g.vector('o') == o
+        True
+        """
+        members = [n.symbol for n in self._nodes.values() if n.family == name]
+        if not members:
+            raise GraphError(f"no family called {name!r}")
+        return Vector(name, members)
+
+    def _last(self, output):
+        if output is not None:
+            self.node(output)
+            return output
+        lets = [n.symbol for n in self._nodes.values() if n.kind == "let"]
+        if not lets:
+            raise GraphError("the graph has no node defined by let, so there is nothing to draw")
+        return lets[-1]
+
+    def _on_path(self, output, wrt):
+        """The nodes on a path from a node of ``wrt`` to ``output``."""
+        if wrt is None:
+            return set()
+        wrt = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
+        for w in wrt:
+            self.node(w)
+        reached = set(wrt)
+        for node in self._nodes.values():
+            if any(p in reached for p in node.parents):
+                reached.add(node.symbol)
+        return reached & self.ancestors(output)
+
+    def to_dot(self, output=None, wrt=None):
+        """The graph in Graphviz DOT, each edge labelled with its local derivative ∂child/∂parent.
+
+        ``output`` (default: the last node defined) limits the drawing to its
+        ancestors; the paths from ``wrt`` (a node or a list) to it are red.
+        Labels are :meth:`edge_label`, with quotes and backslashes escaped.
+        Render with ``dot -Tsvg``; nothing here needs Graphviz.
+
+        >>> g = Graph(); w, x = g.param('w'), g.input('x')
+        >>> print(g.to_dot(g.let('f', (w * x)**2 / 2), wrt=w))
+        digraph derive {
+          rankdir=LR;
+          node [shape=box, style="rounded,filled", fontname="DejaVu Sans"];
+          edge [fontname="DejaVu Sans", fontsize=10];
+          "w" [label="w", fillcolor="#dcebf7", color="#d62728", penwidth=2];
+          "x" [label="x", fillcolor="white"];
+          "f" [label="f", tooltip="f = w²·x²/2", fillcolor="#eeeeee", color="#d62728", penwidth=2];
+          "w" -> "f" [label="w·x²", color="#d62728", penwidth=2];
+          "x" -> "f" [label="w²·x"];
+        }
+        """
+        from .printing import text
+        output = self._last(output)
+        keep = self.ancestors(output)
+        hot = self._on_path(output, wrt)
+        red = ', color="#d62728", penwidth=2'
+        fills = {"input": "white", "param": "#dcebf7", "let": "#eeeeee"}
+        lines = ["digraph derive {", "  rankdir=LR;",
+                 '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans"];',
+                 '  edge [fontname="DejaVu Sans", fontsize=10];']
+        for n in self._nodes.values():
+            if n.symbol in keep:
+                tip = "" if n.expr is None else ", tooltip=%s" % _dot_string(
+                    "%s = %s" % (text(n.symbol), text(n.expr)))
+                lines.append("  %s [label=%s%s, fillcolor=\"%s\"%s];" % (
+                    _dot_string(n.name), _dot_string(text(n.symbol)), tip, fills[n.kind],
+                    red if n.symbol in hot else ""))
+        for p, c in self.edges(output):
+            lines.append("  %s -> %s [label=%s%s];" % (
+                _dot_string(p.name), _dot_string(c.name), _dot_string(self.edge_label(c, p)),
+                red if p in hot and c in hot else ""))
+        lines.append("}")
+        return "\n".join(lines)
+
+    def draw(self, output=None, wrt=None):
+        """A matplotlib drawing of the graph with the local derivatives on the edges; returns the Figure.
+
+        The same drawing as the report's (:func:`derive.figures.graph_drawing`):
+        the ancestors of ``output`` (default: the last node defined), the paths
+        from ``wrt`` (a node or a list) in red.  matplotlib is imported here,
+        not by ``import derive``.  Save it with ``fig.savefig("graph.pdf")``;
+        Jupyter shows it (as PNG) when it is the last value of a cell.
+        """
+        import matplotlib
+        from .figures import STYLE, graph_drawing
+        output = self._last(output)
+        with matplotlib.rc_context(STYLE):
+            fig = graph_drawing(self, output, [] if wrt is None else wrt)
+            if wrt is None:
+                fig.axes[0].set_title("Edges: the local derivatives ∂child/∂parent", fontsize=9)
+        # The figure is made without pyplot, so no backend displays it by itself: give it
+        # the PNG that Jupyter shows for the last value of a cell (IPython's _repr_png_).
+        fig._repr_png_ = lambda: _png(fig)
+        return fig
 
     def closed_form(self, sym):
         """The node's expression in inputs and parameters only (built once, then cached)."""
@@ -322,7 +468,40 @@ class Graph:
             return g, g.let(output, expr)
         return g, visit(expr, top=True)
 
+    def __str__(self):
+        """The program: inputs, parameters, then one line per node defined by ``let``.
+
+        >>> g = Graph(); w, x = g.param('w_1'), g.input('x_1')
+        >>> print(g); _ = g.let('z_1', w * x + 1); print(g)
+        inputs      x₁
+        parameters  w₁
+        inputs      x₁
+        parameters  w₁
+          z₁ = w₁·x₁ + 1
+        """
+        from .printing import text
+        lines = []
+        for kind, label in (("input", "inputs      "), ("param", "parameters  ")):
+            names = [text(n.symbol) for n in self._nodes.values() if n.kind == kind]
+            if names:
+                lines.append(label + ", ".join(names))
+        lines += ["  %s = %s" % (text(n.symbol), text(n.expr)) for n in self._nodes.values() if n.kind == "let"]
+        return "\n".join(lines)
+
     def __repr__(self):
         kinds = {k: sum(n.kind == k for n in self._nodes.values()) for k in ("input", "param", "let")}
         return "Graph(%d inputs, %d params, %d nodes defined by let)" % (
             kinds["input"], kinds["param"], kinds["let"])
+
+
+def _dot_string(s):
+    """``s`` as a double-quoted DOT string: backslashes, quotes and newlines escaped."""
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _png(fig):
+    """The figure as PNG bytes, at a resolution for the screen."""
+    import io
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    return buffer.getvalue()

@@ -90,8 +90,80 @@ class Verdict:
             lines.append(f"evidence  {e}")
         return "\n".join(lines)
 
+    def _relation(self):
+        """The claim's relation ('=', '<=', …), or None when the claim text does not parse."""
+        try:
+            return parse_claim(self.claim).rel
+        except Exception:  # a claim written by the catalogue in SymPy's syntax: read the operator
+            found = re.search(r" (<=|>=|=|<|>) ", self.claim)
+            return found.group(1) if found else None
+
+    def explanation(self) -> str:
+        """The text :meth:`explain` prints: the verdict and what it rests on, step by step.
+
+        >>> print(verify("w**2 >= abs(w)").explanation())  # doctest: +ELLIPSIS
+        claim: w**2 >= abs(w)
+        verdict: REFUTED — a counterexample, confirmed with mpmath at 30 digits
+        derivation (each step with its justification):
+          1. margin m(w) = w² − |w| must stay ≥ 0    [the inequality as a sign condition]
+        ...
+        counterexample: w = -1/2
+          lhs = 0.25
+          rhs = 0.5
+          the claim needs lhs ≥ rhs, but lhs − rhs = -0.25 (both sides with mpmath, 30 digits)
+        numeric evidence: none
+        """
+        meaning = {
+            "proved": "a symbolic argument, the steps below, cross-checked with numbers",
+            "refuted": "a counterexample, confirmed with mpmath at 30 digits",
+            "supported": "numeric agreement only; no symbolic proof was found",
+            "unknown": "neither proved nor refuted",
+        }.get(self.status, "")
+        lines = [f"claim: {self.claim}"]
+        if self.assumptions:
+            lines.append("assuming: " + "; ".join(self.assumptions))
+        lines.append(f"verdict: {self.status.upper()}" + (f" — {meaning}" if meaning else ""))
+        if self.reason:
+            lines.append(f"  why: {self.reason}")
+        if self.steps:
+            lines.append("derivation (each step with its justification):")
+            lines += [f"  {i}. {s.text()}    [{s.why}]" for i, s in enumerate(self.steps, 1)]
+        else:
+            lines.append("derivation: no symbolic step was found")
+        if self.counterexample is not None:
+            at = ", ".join(f"{k} = {v}" for k, v in self.counterexample.items()) or "(no variables)"
+            lines.append(f"counterexample: {at}")
+            if self.sides:
+                lhs, rhs = self.sides
+                lines += [f"  lhs = {lhs}", f"  rhs = {rhs}"]
+                rel = self._relation()
+                shown = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}.get(rel)
+                try:
+                    import mpmath
+                    with mpmath.workdps(30):
+                        gap = mpmath.nstr(mpmath.mpf(lhs) - mpmath.mpf(rhs), 12)
+                except (ValueError, TypeError):
+                    gap = None
+                if shown and gap is not None:
+                    lines.append(f"  the claim needs lhs {shown} rhs, but lhs − rhs = {gap} "
+                                 "(both sides with mpmath, 30 digits)")
+        if self.evidence:
+            lines.append("numeric evidence:")
+            lines += [f"  {e}" for e in self.evidence]
+        else:
+            lines.append("numeric evidence: none")
+        return "\n".join(lines)
+
+    def explain(self, file=None):
+        """Print the numbered steps with their justifications, the counterexample with both sides, the evidence.
+
+        It prints (to ``file``, default stdout) and returns None; :meth:`explanation` gives the text.
+        """
+        print(self.explanation(), file=file)
+
     def _repr_latex_(self):
-        rows = r" \\ ".join(r"&%s && \text{(%s)}" % (s.latex(), s.why.replace("_", r"\_")) for s in self.steps)
+        from .latex_text import escape
+        rows = r" \\ ".join(r"&%s && \text{(%s)}" % (s.latex(), escape(s.why)) for s in self.steps)
         return r"$$\text{%s}\quad\begin{aligned}%s\end{aligned}$$" % (self.status, rows)
 
 
