@@ -404,7 +404,7 @@ def decide(claim, domains, conditions) -> Verdict:
             verdict.reason = "the symbolic argument is contradicted by a confirmed numeric violation"
         return verdict
     if not evidence.passed and evidence.worst is not None:
-        names = {s.name: s for s in (lhs - rhs).free_symbols}  # the claim's own symbols, assumptions and all
+        names = {s.name: s for s in lhs.free_symbols | rhs.free_symbols}  # the claim's own symbols
         point = {names[k]: sp.Rational(v) for k, v in evidence.worst.items() if k in names}
         why = ("sampled point, confirmed with mpmath at 30 digits" if point
                else "both sides evaluated with mpmath at 30 digits")

@@ -123,3 +123,8 @@ def test_refutation_keeps_the_assumptions_of_integer_variables():
 def test_an_identity_that_holds_by_the_assumptions_alone_is_proved():
     assert verify("abs(x) = x", ["x > 0"]).status == "proved"
     assert verify("abs(x) = x").status == "refuted"
+
+
+def test_a_variable_that_cancels_still_gets_a_counterexample():
+    v = verify("x + 1 = x")
+    assert v.status == "refuted" and set(v.counterexample) <= {"x"}
