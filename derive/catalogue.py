@@ -135,7 +135,8 @@ class Derivation(list):
     def _decide(self, lhs, rel, rhs, assume):
         from .parse import Claim
         from .verify import decide
-        claim = Claim(sp.sympify(lhs), rel, sp.sympify(rhs), f"{lhs} {rel} {rhs}")  # safe: SymPy objects
+        claim = Claim(sp.sympify(lhs, strict=True), rel, sp.sympify(rhs, strict=True),  # strict: never text
+                      f"{lhs} {rel} {rhs}")
         conditions = tuple(f"{k} in {v.interval}" for k, v in (assume or {}).items())
         return decide(claim, assume or {}, conditions)
 

@@ -167,7 +167,7 @@ class Graph:
             for s in family:
                 self._nodes[s].family = name
             return family
-        expr = sp.sympify(expr)  # safe: library callers pass SymPy objects or numbers, never user text
+        expr = sp.sympify(expr, strict=True)  # strict: numbers and SymPy objects only, never text
         return self._add(name, "let", expr, self._parents_of(name, expr))
 
     def _parents_of(self, name, expr):

@@ -321,4 +321,4 @@ def derivative(expr, var):
         memo[e] = result
         return result
 
-    return d(sp.sympify(expr))  # safe: expr is already a SymPy object, never user text
+    return d(sp.sympify(expr, strict=True))  # strict: SymPy objects and numbers only, never text

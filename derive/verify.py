@@ -296,7 +296,7 @@ def _sign_rules(diff, rel):
 
 def _shown(v):
     """A point's coordinate as text: small rationals exactly, others as the float they are."""
-    v = sp.sympify(v)  # safe: v is a number the tool computed, never user text
+    v = sp.sympify(v, strict=True)  # a number the tool computed; strict: never text
     if v.is_Rational and v.q <= 10**6:
         return str(v)
     return repr(float(v))

@@ -186,3 +186,12 @@ def test_gradient_of_one_softmax_component_is_closed_and_checks():
     d = g.grad(y[0], o[1])
     assert d.expr.free_symbols <= set(o)
     assert d.check(n=30).passed
+
+
+def test_let_refuses_text_so_nothing_is_evaluated(tmp_path):
+    g = Graph()
+    g.input("x")
+    marker = tmp_path / "ran"
+    with pytest.raises(Exception):
+        g.let("f", f"__import__('os').system('touch {marker}')")
+    assert not marker.exists()
