@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import mpmath
 import sympy as sp
 
 from .check import check_relation, confirm_counterexample
@@ -313,7 +314,7 @@ def _refute(verdict, lhs, rhs, rel, point, why):
         return False
     verdict.status = "refuted"
     verdict.counterexample = _exact_point(point)
-    verdict.sides = (str(l_mp), str(r_mp))
+    verdict.sides = (mpmath.nstr(l_mp, 30), mpmath.nstr(r_mp, 30))  # 30 digits, whatever mp.dps is now
     where = ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) or "both sides are constants"
     verdict.steps.append(Step(f"{'at ' if point else ''}{where}: "
                               f"lhs = {sp.Float(str(l_mp), 12)}, rhs = {sp.Float(str(r_mp), 12)}", why))
