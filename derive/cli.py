@@ -170,6 +170,7 @@ def cmd_show(args):
 def cmd_check(args):
     import time
     from .catalogue import discover, get, run_many
+    timeout = _proof_seconds()
     registry = discover()
     ids = args.ids or list(registry)
     for pid in ids:
@@ -190,7 +191,7 @@ def cmd_check(args):
 
     if not args.json:
         print(f"{'id':<{width}}  {'verdict':<13} {'':1} {'evidence':<58} {'s':>5}")
-    results = run_many(ids, timeout=_proof_seconds(), on_result=show_ready)
+    results = run_many(ids, timeout=timeout, on_result=show_ready)
     bad = [r for r in results if not r.as_expected]
     if args.json:
         print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
@@ -229,12 +230,13 @@ def cmd_report(args):
     title = DEFAULT_TITLE if args.title is None else args.title
     if len(title) > MAX_TITLE or not title.strip():
         raise ValueError(f"the title must have 1 to {MAX_TITLE} characters")
+    timeout = _proof_seconds()
 
     def progress(message):
         print(f"derive report: {message}", file=sys.stderr, flush=True)
 
     outcome = make_report(args.output, args.ids, title=title, pdf=args.pdf, progress=progress,
-                          timeout=_proof_seconds())
+                          timeout=timeout)
     for path in outcome.written:
         print(f"wrote {path}")
     results = outcome.results

@@ -2,15 +2,19 @@
 
 Every piece of text that reaches a ``.tex`` file (titles, statements, quotes,
 names, justifications) goes through :func:`escape`.  It makes the ten TeX
-specials literal (``# $ % & ~ _ ^ \\ { }``), maps the Unicode maths that the
-catalogue writes (σ, ′, ≤, ∂, subscripts, …) to math-mode commands, keeps
-Chinese text for the CJK environment, and replaces any other character it
-cannot typeset with ``?`` — so no input can open a command, a group or a file.
+specials literal (``# $ % & ~ _ ^ \\ { }``), prints as typed the characters
+that T1 fonts would join into ligatures (``' ` < > -- ,,``), maps the Unicode
+maths that the catalogue writes (σ, ′, ≤, ∂, subscripts, …) to math-mode
+commands, keeps Chinese text for the CJK environment, and replaces any other
+character it cannot typeset with ``?`` — so no input can open a command, a
+group or a file, and text comes out of the PDF as it went in.
 
 >>> escape(r"50% & $x_1$ ~ ^ \\ { } #")
 '50\\\\% \\\\& \\\\$x\\\\_1\\\\$ \\\\textasciitilde{} \\\\textasciicircum{} \\\\textbackslash{} \\\\{ \\\\} \\\\#'
 >>> escape(r"\\input{/etc/passwd}")
 '\\\\textbackslash{}input\\\\{/etc/passwd\\\\}'
+>>> escape("a--b <<'q'>>")
+'a-{}-b \\\\textless{}\\\\textless{}\\\\textquotesingle{}q\\\\textquotesingle{}\\\\textgreater{}\\\\textgreater{}'
 >>> escape("σ′(z₄) ≤ 1/4")
 '$\\\\sigma$${}^{\\\\prime}$(z$_{4}$) $\\\\le$ 1/4'
 """
@@ -21,7 +25,10 @@ import unicodedata
 SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$", "%": r"\%",
     "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    # the T1 font's ligatures would turn ' ` < > into ’ ‘ « » (and !` ?` into ¡ ¿): print them as typed
+    "'": r"\textquotesingle{}", "`": r"\textasciigrave{}", "<": r"\textless{}", ">": r"\textgreater{}",
 }
+LIGATURE_BREAK = "-,"  # "--" and ",," are ligatures (– and „): a {} between them keeps two characters
 MATH = {
     "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "η": r"\eta",
     "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma",
@@ -83,6 +90,8 @@ def escape(text: str, cjk: bool = True) -> str:
                 continue
             if char in SPECIALS:
                 out.append(SPECIALS[char])
+            elif char in LIGATURE_BREAK and text[i + 1:i + 2] == char:
+                out.append(char + "{}")
             elif char in MATH:
                 out.append("$%s$" % MATH[char])
             elif char in TEXT:

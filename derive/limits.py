@@ -152,6 +152,7 @@ def _worker(write_fd, fn, args, kwargs, memory_mb, cpu_seconds):
     """The child: limits, the call, the pickled message, then ``os._exit``; never returns."""
     status = 1
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: SIGTERM ends a worker
         _lower_limit(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1)
         if memory_mb is not None:
             _lower_limit(resource.RLIMIT_AS, int(memory_mb * 2**20), int(memory_mb * 2**20))

@@ -75,24 +75,39 @@ def heaviside(x):
     return np.heaviside(np.asarray(x, dtype=np.float64), 0.0)
 
 
+def _shifted(o, axis):
+    """(o − max o, Σ_{k ≠ argmax} e^{o_k − max o}): the sum leaves out the exact 1 of the maximum."""
+    o = np.asarray(o, dtype=np.float64)
+    top = np.expand_dims(np.argmax(o, axis=axis), axis)
+    d = o - np.take_along_axis(o, top, axis=axis)
+    e = np.exp(d)
+    np.put_along_axis(e, top, 0.0, axis=axis)
+    return d, np.sum(e, axis=axis, keepdims=True)
+
+
 def log_softmax(o, axis=-1):
     """log softmax(o) = o − logsumexp(o), stable for large |o|.
 
+    logsumexp is max + log1p(Σ of the other terms), so a log-probability
+    close to 0 keeps its relative accuracy (log of a sum rounded to 1 would not).
+
     >>> [round(float(v), 6) for v in log_softmax(np.array([0.0, 1000.0]))]
     [-1000.0, 0.0]
+    >>> float(log_softmax(np.array([0.0, -40.0]))[0])  # −log(1 + e^−40), not 0
+    -4.248354255291589e-18
     """
-    o = np.asarray(o, dtype=np.float64)
-    m = np.max(o, axis=axis, keepdims=True)
-    return o - m - np.log(np.sum(np.exp(o - m), axis=axis, keepdims=True))
+    d, rest = _shifted(o, axis)
+    return d - np.log1p(rest)
 
 
 def softmax(o, axis=-1):
-    """softmax(o)_i = e^{o_i}/Σ_k e^{o_k}, through log-sum-exp.
+    """softmax(o)_i = e^{o_i − max o}/Σ_k e^{o_k − max o}: no overflow, one rounding in the exponent.
 
     >>> [round(float(v), 4) for v in softmax(np.array([1.0, 2.0, 3.0]))]
     [0.09, 0.2447, 0.6652]
     """
-    return np.exp(log_softmax(o, axis=axis))
+    d, rest = _shifted(o, axis)
+    return np.exp(d) / (1.0 + rest)
 
 
 def cross_entropy(y, o, axis=-1):

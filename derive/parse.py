@@ -482,8 +482,15 @@ def parse_expression(text: str, keep_diff: bool = False) -> sp.Expr:
     start = time.monotonic()
     try:
         with time_limit(BUILD_SECONDS):
-            expr = _Builder(source).build(tree.body)
-            return expr if keep_diff else resolve_derivatives(expr)
+            builder = _Builder(source)
+            expr = builder.build(tree.body)
+            resolved = resolve_derivatives(expr)
+            if resolved is not expr:  # log(diff(y, x)) is log(0): check what the derivatives make
+                try:
+                    builder.validate(tree.body, resolved)
+                except ParseError as exc:
+                    raise ParseError(f"{exc} (once the derivatives are taken)") from None
+            return expr if keep_diff else resolved
     except StepTimeout:
         if time.monotonic() - start < BUILD_SECONDS:
             raise  # an enclosing limit expired: the caller's timeout, not ours

@@ -28,6 +28,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,6 +263,30 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+@contextmanager
+def interrupts_deferred():
+    """Hold Ctrl-C and SIGTERM in the body; deliver the first one caught when it is done.
+
+    The outputs are written inside it, so an interrupted run leaves the folder
+    as it was (interrupted earlier) or complete, never half-written.  Outside
+    the main thread it does nothing (signals reach only the main thread).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous[number] = signal.signal(number, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            signal.raise_signal(caught[0])  # the usual handler runs now: KeyboardInterrupt, say
+
+
 @dataclass
 class Compiled:
     ok: bool
@@ -359,12 +385,15 @@ def _render_figures(ids, progress):
     return out
 
 
-def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", progress=None) -> ReportOutcome:
+def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", progress=None,
+                timeout=None) -> ReportOutcome:
     """Run the proofs, draw the figures, write ``.tex`` (and, with TeX, ``.pdf``) into ``directory``.
 
     ``pdf`` is "auto" (compile when TeX is installed), "yes" (a missing TeX is
-    an error) or "no".  Nothing is written until everything is ready, so an
-    interrupted run leaves the folder as it was.
+    an error) or "no".  ``timeout`` is the wall-clock limit of one proof
+    (default: the catalogue's).  Nothing is written until everything is ready,
+    and the writing itself holds Ctrl-C and SIGTERM until it is done, so an
+    interrupted run leaves the folder as it was or complete.
     """
     from .catalogue import discover, run_many
     progress = progress or (lambda message: None)
@@ -374,7 +403,8 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
         if pid not in registry:
             raise KeyError(f"no proof with id {pid!r}; `derive list` shows them")
     progress(f"running {len(ids)} proofs")
-    results = run_many(ids, on_result=lambda i, r: progress(f"[{i + 1}/{len(ids)}] {r.id}: {r.status}"))
+    limit = {} if timeout is None else {"timeout": timeout}
+    results = run_many(ids, on_result=lambda i, r: progress(f"[{i + 1}/{len(ids)}] {r.id}: {r.status}"), **limit)
     figure_files = _render_figures(set(ids), progress)
     by_proof = {}
     for name, _, proof_id, caption in figure_files:
@@ -391,12 +421,13 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
             status = "no TeX"
     directory = Path(directory)
     written = []
-    for name, data, _, _ in figure_files:
-        atomic_write(directory / name, data)
-        written.append(directory / name)
-    atomic_write(directory / TEX_NAME, tex.encode("utf-8"))
-    written.append(directory / TEX_NAME)
-    if compiled is not None and compiled.ok:
-        atomic_write(directory / PDF_NAME, compiled.pdf)
-        written.append(directory / PDF_NAME)
+    with interrupts_deferred():
+        for name, data, _, _ in figure_files:
+            atomic_write(directory / name, data)
+            written.append(directory / name)
+        atomic_write(directory / TEX_NAME, tex.encode("utf-8"))
+        written.append(directory / TEX_NAME)
+        if compiled is not None and compiled.ok:
+            atomic_write(directory / PDF_NAME, compiled.pdf)
+            written.append(directory / PDF_NAME)
     return ReportOutcome(results, written, status, compiled.log if compiled else "")

@@ -401,6 +401,9 @@ def decide(claim, domains, conditions) -> Verdict:
     if proved:
         if evidence.passed:
             verdict.status = "proved"
+        elif evidence.points == 0:  # nothing could be sampled (overflow everywhere): no contradiction
+            verdict.status = "proved"
+            verdict.reason = f"no numeric cross-check: {evidence.detail}"
         else:
             verdict.reason = "the symbolic argument is contradicted by a confirmed numeric violation"
         return verdict
