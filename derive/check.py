@@ -115,7 +115,7 @@ class Evidence:
 def _as_expr(value):
     if isinstance(value, str):
         raise TypeError("expressions must be SymPy objects, never strings")
-    return value if isinstance(value, sp.Basic) else sp.sympify(value, strict=True)
+    return value if isinstance(value, sp.Basic) else sp.sympify(value, strict=True)  # strings refused above
 
 
 def _shape(points):

@@ -50,7 +50,7 @@ class ActivationBase(sp.Function):
     op = ""
 
     def elementary(self):  # pragma: no cover - every subclass overrides
-        raise NotImplementedError(type(self).__name__)
+        raise TypeError(f"{type(self).__name__} must define elementary()")  # each activation does
 
     def fdiff(self, argindex=1):
         from .rules import RULES
