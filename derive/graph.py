@@ -184,7 +184,9 @@ class Graph:
         syms = []
         for i, component in enumerate(op.components()):
             parents = self._parents_of(name, component)
-            local = {a: jacobian[i][j] for j, a in enumerate(op.args)}
+            local = {}
+            for j, a in enumerate(op.args):  # a node given twice (softmax([x, x, w])) adds its partials
+                local[a] = local.get(a, sp.S.Zero) + jacobian[i][j]
             syms.append(self._add(outs[i].name, "let", component, parents, local, family=name, rule=op.op))
         return Vector(name, syms)
 

@@ -381,9 +381,6 @@ def test_escape_breaks_every_t1_ligature_of_ascii(typed):
 
 # -- known problems outside the files this suite may change ------------------------------------
 
-@pytest.mark.xfail(reason="derive/graph.py _let_family: a softmax over a repeated node keeps one local "
-                          "derivative per parent in a dict, so the repeats' partials overwrite instead of adding",
-                   strict=True)
 def test_softmax_over_a_repeated_node():
     g = Graph()
     x, w = g.input("x"), g.param("w")
