@@ -4,8 +4,8 @@ Every user string goes through the allow-list parser; bad input ends with a
 one-line error on stderr and exit status 2, never a traceback.
 
 Exit statuses: 0 proved or supported, 1 refuted, 2 bad input, 3 unknown;
-130 after Ctrl-C and 143 after SIGTERM (both stop TeX and the workers, and
-write nothing half-done).
+130 after Ctrl-C, 143 after SIGTERM and 129 after SIGHUP (each stops TeX and
+the workers, and writes nothing half-done).
 
 ``DERIVE_PROOF_SECONDS`` sets the wall-clock limit of one proof in ``derive
 check`` and ``derive report`` (default 60 s); a proof that overruns it is
@@ -14,12 +14,13 @@ check`` and ``derive report`` (default 60 s); a proof that overruns it is
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import signal
 import sys
 import threading
+
+from .terminal import json_dumps, visible
 
 EXIT_BAD_INPUT = 2
 EXIT_UNKNOWN = 3
@@ -30,7 +31,7 @@ _OPTION_LIKE = re.compile(r"--?[A-Za-z][A-Za-z0-9_-]*(=.*)?\Z", re.S)
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
-        self.exit(EXIT_BAD_INPUT, f"derive: error: {message} (see derive --help)\n")
+        self.exit(EXIT_BAD_INPUT, f"derive: error: {visible(message)} (see derive --help)\n")
 
     def _parse_optional(self, arg_string):
         # "-(x)**2<=0" or "-x/2" is maths, not an option: only -a, --name, --name=value can be options
@@ -51,7 +52,7 @@ def _parser():
     v.add_argument("--assume", action="append", default=[], metavar="COND",
                    help="an assumption such as \"p in (0,1)\", \"T > 0\" or \"n integer >= 1\" (repeatable)")
     v.add_argument("--json", action="store_true", help="print the verdict as JSON")
-    v.add_argument("--timeout", type=float, default=30.0, help="seconds before the verdict is unknown (default 30)")
+    v.add_argument("--timeout", type=_seconds, default=30.0, help="seconds before the verdict is unknown (default 30)")
     g = sub.add_parser("grad", help="the chain rule through the graph of an expression",
                        description="Build the computation graph of EXPR, run the reverse pass and print "
                                    "the local derivatives, their product and the closed form.")
@@ -83,17 +84,32 @@ def _parser():
 
 
 def _fail(message, status=EXIT_BAD_INPUT):
-    print(f"derive: error: {message}", file=sys.stderr)
+    print(f"derive: error: {visible(message)}", file=sys.stderr)
     return status
+
+
+def _say(text="", file=None, **kwargs):
+    """Print text for the user with control and bidi characters made visible (newlines kept)."""
+    print(visible(text, keep="\n"), file=file or sys.stdout, **kwargs)
+
+
+def _seconds(text):
+    """argparse type of --timeout: a number of seconds in (0, 86400]."""
+    from .limits import check_seconds
+    try:
+        return check_seconds(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds in (0, 86400], not {text[:40]!r}") \
+            from None
 
 
 def cmd_verify(args):
     from .verify import verify
     verdict = verify(args.claim, args.assume, timeout=args.timeout)
     if args.json:
-        print(json.dumps(verdict.as_dict(), indent=2, ensure_ascii=False))
+        _say(json_dumps(verdict.as_dict(), indent=2))
     else:
-        print(verdict)
+        _say(verdict)
     return verdict.exit_code
 
 
@@ -112,9 +128,9 @@ def cmd_grad(args):
         return _fail(f"could not finish: {outcome.reason}", EXIT_UNKNOWN)
     report = outcome.value
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        _say(json_dumps(report, indent=2))
     else:
-        print(report["text"])
+        _say(report["text"])
     return 0 if report["check"]["passed"] else EXIT_UNKNOWN
 
 
@@ -143,11 +159,11 @@ def cmd_list(args):
     from .catalogue import discover
     registry = discover()
     width = max((len(pid) for pid in registry), default=2)
-    print(f"{'id':<{width}}  {'section':<14}  title")
+    _say(f"{'id':<{width}}  {'section':<14}  title")
     for pid, cls in registry.items():
         mark = "  [erratum]" if cls.erratum else ""
-        print(f"{pid:<{width}}  {cls.section.split()[0]:<14}  {cls.title}{mark}")
-    print(f"{len(registry)} proofs")
+        _say(f"{pid:<{width}}  {cls.section.split()[0]:<14}  {cls.title}{mark}")
+    _say(f"{len(registry)} proofs")
     return 0
 
 
@@ -163,7 +179,7 @@ def cmd_show(args):
     from .catalogue import get, run
     get(args.id)
     result = run(args.id)
-    print(result)
+    _say(result)
     return 0 if result.as_expected else 1
 
 
@@ -185,25 +201,25 @@ def cmd_check(args):
             r = ready[shown[0]]
             ok = "✓" if r.as_expected else "✗"
             verdict = r.status + ("*" if r.erratum else "")
-            print(f"{r.id:<{width}}  {verdict:<13} {ok} {_evidence_summary(r):<58.58} {r.seconds:5.1f}",
+            _say(f"{r.id:<{width}}  {verdict:<13} {ok} {_evidence_summary(r):<58.58} {r.seconds:5.1f}",
                   flush=True)
             shown[0] += 1
 
     if not args.json:
-        print(f"{'id':<{width}}  {'verdict':<13} {'':1} {'evidence':<58} {'s':>5}")
+        _say(f"{'id':<{width}}  {'verdict':<13} {'':1} {'evidence':<58} {'s':>5}")
     results = run_many(ids, timeout=timeout, on_result=show_ready)
     bad = [r for r in results if not r.as_expected]
     if args.json:
-        print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+        _say(json_dumps([r.as_dict() for r in results], indent=2))
     else:
         counts = {s: sum(r.status == s for r in results) for s in ("proved", "refuted", "supported",
                                                                      "demonstrated", "unknown")}
         shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         errata = sum(r.erratum for r in results)
-        print(f"{len(results)} proofs: {shown}; {errata} errata in the seed (marked *); "
+        _say(f"{len(results)} proofs: {shown}; {errata} errata in the seed (marked *); "
               f"{len(results) - len(bad)} as expected; {time.perf_counter() - start:.1f} s")
         for r in bad:
-            print(f"NOT AS EXPECTED: {r.id}: expected {r.expected}, got {r.status}: {r.reason}")
+            _say(f"NOT AS EXPECTED: {r.id}: expected {r.expected}, got {r.status}: {r.reason}")
     return 0 if not bad else 1
 
 
@@ -233,25 +249,32 @@ def cmd_report(args):
     timeout = _proof_seconds()
 
     def progress(message):
-        print(f"derive report: {message}", file=sys.stderr, flush=True)
+        _say(f"derive report: {message}", file=sys.stderr, flush=True)
+
+    from .latex_text import missing_glyphs
+    missing = missing_glyphs(title)
+    if missing:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in missing)
+        progress(f"note: the fonts lack {len(missing)} character{'s' if len(missing) > 1 else ''} of the "
+                 f"title ({shown}); the PDF shows each as its code or as ?")
 
     outcome = make_report(args.output, args.ids, title=title, pdf=args.pdf, progress=progress,
                           timeout=timeout)
     for path in outcome.written:
-        print(f"wrote {path}")
+        _say(f"wrote {path}")
     results = outcome.results
     proved = sum(r.status == "proved" for r in results)
     refuted = sum(r.status == "refuted" for r in results)
     errata = sum(r.erratum for r in results)
     bad = [r for r in results if not r.as_expected]
-    print(f"{len(results)} proofs, {proved} proved, {refuted} refuted, {errata} errata found"
+    _say(f"{len(results)} proofs, {proved} proved, {refuted} refuted, {errata} errata found"
           + (f"; {len(bad)} not as expected: " + ", ".join(r.id for r in bad) if bad else ""))
     if outcome.pdf == "no TeX":
-        print(f"no PDF: {TEXLIVE_HINT}", file=sys.stderr)
+        _say(f"no PDF: {TEXLIVE_HINT}", file=sys.stderr)
         if args.pdf == "yes":
             return 1
     elif outcome.pdf == "failed":
-        print("derive: error: the PDF did not compile; the .tex is written. LaTeX said:\n"
+        _say("derive: error: the PDF did not compile; the .tex is written. LaTeX said:\n"
               + outcome.log, file=sys.stderr)
         return 1
     return 1 if bad else 0
@@ -260,19 +283,50 @@ def cmd_report(args):
 COMMANDS = {"report": cmd_report, "verify": cmd_verify, "grad": cmd_grad, "list": cmd_list, "show": cmd_show, "check": cmd_check}
 
 
+# The re-executed interpreter runs this with ``-c``: it sets the import path before importing
+# anything that is not built in, so no module in the working folder can shadow a real one.
+_BOOT = ("import sys; n = int(sys.argv[1]); sys.path[:] = sys.argv[2:2 + n]; del sys.argv[1:2 + n]; "
+         "from derive.cli import main; sys.exit(main())")
+
+
+def _safe_path():
+    """This interpreter's import path without the working folder ('' or its absolute name).
+
+    The working folder stays only when derive itself is imported from it (a
+    developer's checkout run as ``python -m derive``).
+    """
+    here = os.getcwd()
+    own = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return [entry for entry in sys.path
+            if entry and (os.path.abspath(entry) != here or own == here)]
+
+
 def _with_fixed_hash_seed():
-    """Re-run this command with PYTHONHASHSEED=0, so every run prints and writes the same."""
+    """Re-run this command with PYTHONHASHSEED=0, so every run prints and writes the same.
+
+    Not as ``python -m derive``, which puts the working folder first on the
+    import path (a ``sympy.py`` in a downloaded folder of notes would run):
+    the new interpreter gets this one's import path, less the working folder.
+    """
     if os.environ.get("PYTHONHASHSEED") != "0":
         env = {**os.environ, "PYTHONHASHSEED": "0"}
-        os.execve(sys.executable, [sys.executable, "-m", "derive", *sys.argv[1:]], env)
+        path = _safe_path()
+        os.execve(sys.executable, [sys.executable, "-c", _BOOT, str(len(path)), *path, *sys.argv[1:]], env)
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that the same cleanup runs (TeX and workers stopped)."""
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that the same cleanup runs (TeX and workers stopped)."""
+
+    def __init__(self, signum=signal.SIGTERM):
+        super().__init__("terminated" if signum == signal.SIGTERM else "hung up")
+        self.status = 128 + signum
 
 
-def _on_sigterm(signum, frame):
-    raise Terminated("terminated")
+def _on_terminate(signum, frame):
+    raise Terminated(signum)
+
+
+TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 
 
 def main(argv=None) -> int:
@@ -281,15 +335,16 @@ def main(argv=None) -> int:
         _with_fixed_hash_seed()
     if threading.current_thread() is not threading.main_thread():
         return _main(argv)
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = {signum: signal.signal(signum, _on_terminate) for signum in TERMINATING}
     try:
         return _main(argv)
-    except Terminated:  # outside a command (while importing, say)
-        return _fail("terminated", EXIT_TERMINATED)
+    except Terminated as exc:  # outside a command (while importing, say)
+        return _fail(str(exc), exc.status)
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
     finally:
-        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
 def _main(argv) -> int:
@@ -307,8 +362,8 @@ def _main(argv) -> int:
         return _fail(str(exc.args[0]) if exc.args else "unknown key")
     except (ParseError, BadName, GraphError, MissingRule, ValueError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-    except Terminated:
-        return _fail("terminated", EXIT_TERMINATED)
+    except Terminated as exc:
+        return _fail(str(exc), exc.status)
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
     except Exception as exc:  # a bug: still one line, never a traceback

@@ -32,6 +32,7 @@ from .functions import elu, leaky_relu, relu, sigmoid, softplus
 from .limits import StepTimeout, time_limit
 from .rules import MissingRule, derivative
 from .symbols import BadName, symbol
+from .terminal import visible
 
 __all__ = ["ParseError", "Claim", "Domain", "Supremum", "Infimum", "parse_expression",
            "parse_claim", "parse_assumption", "parse_assumptions"]
@@ -88,7 +89,7 @@ class ParseError(ValueError):
     """
 
     def __init__(self, message):
-        super().__init__(" ".join(str(message).split()))
+        super().__init__(visible(" ".join(str(message).split())))
 
 
 def _shorten(text, limit=60) -> str:
@@ -655,6 +656,11 @@ def _nonempty(name: str, domain: Domain) -> Domain:
     if not isinstance(interval, sp.Interval):
         left = "no values" if interval is sp.S.EmptySet else f"only {_shorten(interval)}"
         raise ParseError(f"the assumptions on {name} leave {left}")
+    if domain.integer:
+        for end in (interval.inf, interval.sup):  # rounding it evaluates it to its last integer digit
+            if end.is_finite and not end.is_Rational and _log2_abs(end) > MAX_ROUNDING_BITS:
+                raise ParseError(f"bound too large to round for the integers {name}: {_shorten(end, 30)} "
+                                 f"(limit 2**{MAX_ROUNDING_BITS} for a bound that is not a rational number)")
     if domain.integer and interval.inf.is_finite and interval.sup.is_finite:
         low, high = sp.ceiling(interval.inf), sp.floor(interval.sup)
         low += 1 if interval.left_open and low == interval.inf else 0

@@ -27,10 +27,11 @@ import mpmath
 import sympy as sp
 
 from .check import GRADCHECK, check_gradient
-from .limits import run_limited
+from .limits import check_seconds, run_limited
 from .parse import Claim, Diff, Domain, Infimum, ParseError, Supremum, parse_assumptions, parse_claim, \
     parse_expression, resolve_derivatives as resolve
 from .symbols import BadName, symbol
+from .terminal import visible
 from .verify import VERIFY_SECONDS, Verdict, decide
 
 __all__ = ["ClaimFailed", "check_claim", "explain", "assert_claim", "assert_identity", "assert_bound",
@@ -48,7 +49,7 @@ class ClaimFailed(AssertionError):
     """
 
     def __init__(self, message, verdict=None, evidence=None):
-        super().__init__(message)
+        super().__init__(visible(message, keep="\n"))
         self.verdict, self.evidence = verdict, evidence
 
 
@@ -140,6 +141,7 @@ def _claim(claim, rhs=None, rel="=", allowed=tuple(_OPS.values())) -> Claim:
 
 def _run(claim: Claim, assume, timeout) -> Verdict:
     """Verify ``claim`` with :func:`derive.verify.decide` in a time- and memory-limited worker."""
+    timeout = check_seconds(timeout)
     conditions = []
     lhs, rhs = _real(claim.lhs, conditions), _real(claim.rhs, conditions)
     names = {s.name for s in (lhs.atoms(sp.Symbol) | rhs.atoms(sp.Symbol))} | set(re.findall(r"\w+", claim.text))
@@ -158,6 +160,7 @@ def check_claim(claim, assume=None, *, timeout: float = VERIFY_SECONDS) -> Verdi
     >>> check_claim(sp.Le(sp.log(1 + x**2), x**2)).status
     'proved'
     """
+    check_seconds(timeout)
     return _run(_claim(claim), assume, timeout)
 
 
