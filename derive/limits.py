@@ -28,12 +28,38 @@ import threading
 import time
 from dataclasses import dataclass
 
-__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "run_limited_many"]
+__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "run_limited_many", "check_seconds",
+           "MAX_SECONDS"]
+
+MAX_SECONDS = 24 * 3600  # the longest time limit accepted anywhere: a day
 
 _MAX_MESSAGE = 2000  # characters of an exception message sent back by a worker
 _REFIRE = 0.05  # seconds between repeated alarms, should the body swallow a StepTimeout
 _READ_CHUNK = 1 << 20
 _EXIT_GRACE = 1.0  # seconds a worker that has sent its result gets to exit
+
+
+def check_seconds(seconds, what="timeout") -> float:
+    """``seconds`` as a float if it is a time limit in (0, MAX_SECONDS], else ValueError (one line).
+
+    Every entry point that takes a time limit (``derive verify --timeout``,
+    :func:`derive.verify`, the testing helpers, the pytest marker, the workers)
+    checks it here, so ``inf``, ``nan``, ``1e10`` or ``"30"`` is a clear error
+    before any work, never an OverflowError deep inside.
+
+    >>> check_seconds(2)
+    2.0
+    >>> check_seconds(float("inf"))
+    Traceback (most recent call last):
+    ...
+    ValueError: timeout must be a number of seconds in (0, 86400], not inf
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise ValueError(f"{what} must be a number of seconds in (0, {MAX_SECONDS}], "
+                         f"not {type(seconds).__name__} {str(seconds)[:40]!r}")
+    if not 0 < seconds <= MAX_SECONDS:  # also false for nan
+        raise ValueError(f"{what} must be a number of seconds in (0, {MAX_SECONDS}], not {seconds!r}")
+    return float(seconds)
 
 
 class StepTimeout(Exception):
@@ -71,9 +97,7 @@ class time_limit:
     """
 
     def __init__(self, seconds):
-        if seconds is not None and not seconds > 0:
-            raise ValueError(f"a time limit must be positive, got {seconds!r}")
-        self.seconds = seconds
+        self.seconds = None if seconds is None else check_seconds(seconds, "a time limit")
         self._active = self._armed = False
 
     def __enter__(self):
@@ -261,8 +285,7 @@ def run_limited(fn, *args, timeout=10.0, memory_mb=2048, cpu_seconds=None, **kwa
     >>> run_limited(pow, 2, 10, memory_mb=1024).value
     1024
     """
-    if not timeout > 0:
-        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    timeout = check_seconds(timeout)
     cpu_seconds = math.ceil(timeout) + 1 if cpu_seconds is None else math.ceil(cpu_seconds)
     for stream in (sys.stdout, sys.stderr):  # so the worker's copy of the buffers starts empty
         try:
@@ -325,8 +348,7 @@ def run_limited_many(calls, *, jobs=2, timeout=10.0, memory_mb=2048, cpu_seconds
     >>> [o.value for o in run_limited_many([(pow, (2, 3)), (abs, (-4,))])]
     [8, 4]
     """
-    if not timeout > 0:
-        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    timeout = check_seconds(timeout)
     cpu = math.ceil(timeout) + 1 if cpu_seconds is None else math.ceil(cpu_seconds)
     pending, running, outcomes = list(enumerate(calls)), {}, [None] * len(calls)
 

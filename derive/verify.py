@@ -33,7 +33,7 @@ import sympy as sp
 from .check import check_relation, confirm_counterexample
 from .extrema import Undecided, extremum
 from .functions import to_elementary
-from .limits import StepTimeout, run_limited, time_limit
+from .limits import StepTimeout, check_seconds, run_limited, time_limit
 from .parse import Diff, Infimum, Supremum, parse_assumptions, parse_claim
 from .rules import RULES, op_of
 from .printing import text
@@ -181,6 +181,7 @@ def verify(claim: str, assume=None, *, timeout: float = VERIFY_SECONDS) -> Verdi
     >>> verify("p*0 + (1-p)*x/(1-p) = x", assume=["p in (0,1)"]).status
     'proved'
     """
+    timeout = check_seconds(timeout)
     parsed = parse_claim(claim)
     conditions = _conditions([assume] if isinstance(assume, str) else assume)
     domains = parse_assumptions(conditions)
