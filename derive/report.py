@@ -11,9 +11,9 @@ only through :func:`derive.latex_text.escape`, formulas only through
 :func:`compile_pdf` runs ``latexmk`` (pdflatex) in a fresh temporary folder
 with shell escape off, ``openin_any=p`` / ``openout_any=p``, stdin from
 ``/dev/null``, ``-norc``, ``-halt-on-error`` and a wall-clock limit; the PDF
-is copied out only when the compile succeeded.  :func:`write_report` writes
-every file atomically (a temporary file, then a rename) and touches no other
-file in the output folder.
+is copied out only when the compile succeeded.  :class:`derive.output.OutputFolder`
+checks the output folder before the proofs run and writes every file all or
+nothing, never through a symbolic link; it touches no other file there.
 
 >>> from derive.catalogue import Result
 >>> r = Result("demo", "1 损失函数", "A demo", "x = x", "E(θ)", "proved", "proved", False, None)
@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .latex_text import escape
+from .output import OutputFolder
 
 TEX_NAME = "derive-report.tex"
 PDF_NAME = "derive-report.pdf"
@@ -242,30 +243,9 @@ def build_tex(results, title=DEFAULT_TITLE, figures=None, cjk=False) -> str:
 
 # -- files -----------------------------------------------------------------------------
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the user expects their umask
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 @contextmanager
 def interrupts_deferred():
-    """Hold Ctrl-C and SIGTERM in the body; deliver the first one caught when it is done.
+    """Hold Ctrl-C, SIGTERM and SIGHUP in the body; deliver the first one caught when it is done.
 
     The outputs are written inside it, so an interrupted run leaves the folder
     as it was (interrupted earlier) or complete, never half-written.  Outside
@@ -276,7 +256,7 @@ def interrupts_deferred():
         return
     caught = []
     previous = {}
-    for number in (signal.SIGINT, signal.SIGTERM):
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         previous[number] = signal.signal(number, lambda signum, frame: caught.append(signum))
     try:
         yield
@@ -323,11 +303,11 @@ def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
             try:
                 out, _ = proc.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                _kill_group(proc.pid)
                 proc.communicate()
                 return Compiled(False, log=f"latexmk did not finish within {timeout} s")
-            except BaseException:  # Ctrl-C or SIGTERM: stop TeX too, write nothing
-                os.killpg(proc.pid, signal.SIGKILL)
+            except BaseException:  # Ctrl-C, SIGTERM or SIGHUP: stop TeX too, write nothing
+                _kill_group(proc.pid)
                 proc.wait()
                 raise
         except FileNotFoundError:
@@ -338,6 +318,14 @@ def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
         if proc.returncode != 0 or not pdf.exists():
             return Compiled(False, log=_log_excerpt(log))
         return Compiled(True, pdf.read_bytes(), _log_excerpt(log))
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL TeX's process group; a group that has already ended is no error."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _log_excerpt(log: str, lines=12) -> str:
@@ -364,23 +352,33 @@ class ReportOutcome:
     log: str = ""
 
 
+def _figure_specs(ids):
+    """(name, proof id, caption) of the figures of the proofs in ``ids``, the graph figure last."""
+    from . import figures as figs
+    specs = [(fig.name, fig.proof, fig.caption) for fig in figs.FIGURES.values() if fig.proof in ids]
+    proof_id, name, caption = GRAPH_FIGURE
+    return specs + ([(name, proof_id, caption)] if proof_id in ids else [])
+
+
+def _output_names(ids):
+    """Every file a report of the proofs ``ids`` may write, relative to its folder."""
+    return [f"{FIGURE_DIR}/{name}.pdf" for name, _, _ in _figure_specs(ids)] + [TEX_NAME, PDF_NAME]
+
+
 def _render_figures(ids, progress):
     """(relative name, bytes, proof id, caption) for every figure of the proofs in ``ids``."""
     from . import figures as figs
     out = []
     with tempfile.TemporaryDirectory(prefix="derive-figures-") as tmp:
-        for fig in figs.FIGURES.values():
-            if fig.proof in ids:
-                progress(f"figure {fig.name}")
-                path = figs.render(fig.name, tmp)
-                out.append((f"{FIGURE_DIR}/{fig.name}.pdf", path.read_bytes(), fig.proof, fig.caption))
-        proof_id, name, caption = GRAPH_FIGURE
-        if proof_id in ids:
+        for name, proof_id, caption in _figure_specs(ids):
             progress(f"figure {name}")
-            from .nets import sigmoid_chain
-            path = Path(tmp) / f"{name}.pdf"
-            g, C = sigmoid_chain(depth=4)
-            figs.computation_graph_figure(g, C, g["b_1"], path)
+            if name == GRAPH_FIGURE[1]:
+                from .nets import sigmoid_chain
+                path = Path(tmp) / f"{name}.pdf"
+                g, C = sigmoid_chain(depth=4)
+                figs.computation_graph_figure(g, C, g["b_1"], path)
+            else:
+                path = figs.render(name, tmp)
             out.append((f"{FIGURE_DIR}/{name}.pdf", path.read_bytes(), proof_id, caption))
     return out
 
@@ -402,6 +400,8 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
     for pid in ids:
         if pid not in registry:
             raise KeyError(f"no proof with id {pid!r}; `derive list` shows them")
+    folder = OutputFolder(directory)
+    folder.check(_output_names(set(ids)))  # before the work: a folder that cannot take it fails now
     progress(f"running {len(ids)} proofs")
     limit = {} if timeout is None else {"timeout": timeout}
     results = run_many(ids, on_result=lambda i, r: progress(f"[{i + 1}/{len(ids)}] {r.id}: {r.status}"), **limit)
@@ -419,15 +419,10 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
             status = "written" if compiled.ok else "failed"
         else:
             status = "no TeX"
-    directory = Path(directory)
-    written = []
+    files = {name: data for name, data, _, _ in figure_files}
+    files[TEX_NAME] = tex.encode("utf-8")
+    if compiled is not None and compiled.ok:
+        files[PDF_NAME] = compiled.pdf
     with interrupts_deferred():
-        for name, data, _, _ in figure_files:
-            atomic_write(directory / name, data)
-            written.append(directory / name)
-        atomic_write(directory / TEX_NAME, tex.encode("utf-8"))
-        written.append(directory / TEX_NAME)
-        if compiled is not None and compiled.ok:
-            atomic_write(directory / PDF_NAME, compiled.pdf)
-            written.append(directory / PDF_NAME)
+        written = folder.write(files)
     return ReportOutcome(results, written, status, compiled.log if compiled else "")
