@@ -27,11 +27,14 @@ False
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import re
 import pkgutil
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sympy as sp
 
@@ -360,9 +363,43 @@ def run_many(proof_ids, jobs: int = JOBS, timeout: float = PROOF_SECONDS, on_res
     return [_result(cls, o, time.perf_counter() - start) for cls, o in zip(classes, outcomes)]
 
 
+CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "proofs"  # installed beside derive/
+
+
+def load_catalogue():
+    """derive's own ``proofs`` package, loaded from its file beside ``derive/``, never by name.
+
+    A plain ``import proofs`` searches the import path, whose first entry in a
+    REPL, a notebook or ``python -m`` is the working folder: a ``proofs/`` in a
+    downloaded folder of notes would run.  A ``proofs`` already imported from
+    anywhere else is refused.
+    """
+    init = CATALOGUE_DIR / "__init__.py"
+    loaded = sys.modules.get("proofs")
+    if loaded is not None:
+        where = getattr(loaded, "__file__", None)
+        if where is None or Path(where).resolve() != init:
+            raise ImportError(f"a module named 'proofs' is already imported from {where}; "
+                              f"derive's catalogue is {CATALOGUE_DIR}")
+        return loaded
+    spec = importlib.util.spec_from_file_location("proofs", init, submodule_search_locations=[str(CATALOGUE_DIR)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["proofs"] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules["proofs"]
+        raise
+    return module
+
+
 def discover(package: str = "proofs") -> dict:
-    """Import every module of ``package`` and return the registry {id: Proof subclass}."""
-    pkg = importlib.import_module(package)
+    """Import every module of ``package`` and return the registry {id: Proof subclass}.
+
+    The default, derive's catalogue, is loaded from its own folder
+    (:func:`load_catalogue`), whatever the working folder holds.
+    """
+    pkg = load_catalogue() if package == "proofs" else importlib.import_module(package)
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
         importlib.import_module(f"{package}.{info.name}")
     return dict(sorted(REGISTRY.items(), key=lambda kv: (_section_key(kv[1].section), kv[0])))

@@ -222,6 +222,8 @@ register("learning-rate", "learning-rate-quadratic",
 
 def fitting_figure(fig):
     """Under-, well- and overfitting polynomials, and train/test error against degree."""
+    from .catalogue import load_catalogue
+    load_catalogue()  # derive's own proofs/, never one found in the working folder
     from proofs.fitting import fitting_curves
     c = fitting_curves(seed=0)
     left, right = fig.subplots(1, 2)
@@ -271,6 +273,8 @@ register("penalties", "l2-stronger",
 def dropout_figure(fig):
     """The running Monte-Carlo mean of inverted dropout x′ (p = 0.5, x = 1) with a 99.9 % band."""
     from statistics import NormalDist
+    from .catalogue import load_catalogue
+    load_catalogue()  # derive's own proofs/, never one found in the working folder
     from proofs.dropout import dropout_draw
     p, x, n_max = 0.5, 1.0, 100_000
     draws = dropout_draw(x, p)(np.random.default_rng(0), n_max)
