@@ -58,6 +58,38 @@ def is_cjk(char: str) -> bool:
     return any(lo <= code <= hi for lo, hi in CJK_RANGES)
 
 
+def in_cjk_font(char: str) -> bool:
+    """Whether the CJK font (Arphic GB, the GB 2312 set) has a glyph for the Chinese ``char``.
+
+    >>> in_cjk_font("梯"), in_cjk_font("\u3400")
+    (True, False)
+    """
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def missing_glyphs(text: str, cjk: bool = True) -> list[str]:
+    """The characters of ``text`` that :func:`escape` cannot typeset, each once, in order.
+
+    They are shown in the PDF as ``?`` or, for Chinese the font lacks, as
+    ``[U+3400]``; a caller says so to the user.
+
+    >>> missing_glyphs("损失 \u3400\u4db5 ok")
+    ['\u3400', '\u4db5']
+    """
+    missing = []
+    for char in unicodedata.normalize("NFC", str(text)):
+        known = (char in SPECIALS or char in MATH or char in TEXT or char in SUPERSCRIPTS
+                 or char in SUBSCRIPTS or 32 <= ord(char) < 127 or unicodedata.category(char) == "Mn"
+                 or (is_cjk(char) and cjk and in_cjk_font(char)))
+        if not known and char not in missing:
+            missing.append(char)
+    return missing
+
+
 def _script(run: str, table: dict, marker: str) -> str:
     return "$%s{%s}$" % (marker, "".join(table[c] for c in run))
 
@@ -65,7 +97,8 @@ def _script(run: str, table: dict, marker: str) -> str:
 def escape(text: str, cjk: bool = True) -> str:
     """``text`` as literal LaTeX (text mode): specials escaped, maths mapped, nothing executable.
 
-    With ``cjk=False`` Chinese characters become ``?`` (for a build without CJK fonts).
+    With ``cjk=False`` Chinese characters become ``?`` (for a build without CJK fonts); with
+    ``cjk=True`` those the font lacks become their code point, ``[U+3400]``.
 
     >>> escape("w₁² + ‖g‖ → ∞")
     'w$_{1}$$^{2}$ + $\\\\|$g$\\\\|$ $\\\\to$ $\\\\infty$'
@@ -98,8 +131,11 @@ def escape(text: str, cjk: bool = True) -> str:
                 out.append(TEXT[char])
             elif 32 <= ord(char) < 127:
                 out.append(char)
-            elif is_cjk(char):
-                out.append(char if cjk else "?")
+            elif is_cjk(char):  # the font lacks some (CJK Extension A, rare characters): show the code
+                if not cjk:
+                    out.append("?")
+                else:
+                    out.append(char if in_cjk_font(char) else r"\texttt{[U+%04X]}" % ord(char))
             elif unicodedata.category(char) == "Mn":
                 pass  # a stray combining mark: drop it
             else:
