@@ -145,10 +145,11 @@ def test_full_report_pdf_holds_every_proof_and_the_errata(tmp_path):
 
 
 def test_written_files_follow_the_umask(tmp_path):
-    from derive.report import atomic_write
-    old = os.umask(0o022)
+    from derive.output import OutputFolder
+    old = os.umask(0o027)
     try:
-        atomic_write(tmp_path / "a.txt", b"x")
+        OutputFolder(tmp_path).write({"a.txt": b"x", "figures/b.pdf": b"y"})
     finally:
         os.umask(old)
-    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "figures" / "b.pdf").stat().st_mode & 0o777 == 0o640

@@ -23,7 +23,8 @@ import pytest
 
 from derive import cli, report
 from derive.limits import run_limited, run_limited_many
-from derive.report import atomic_write, interrupts_deferred, latexmk_available
+from derive.output import OutputError, OutputFolder
+from derive.report import interrupts_deferred, latexmk_available
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 300  # seconds: a guard against hangs only
@@ -246,21 +247,23 @@ def test_a_signal_while_compiling_leaves_the_folder_as_it_was(tmp_path, signum, 
 def test_an_interrupt_while_writing_waits_until_every_file_is_written(tmp_path, monkeypatch):
     """make_report: Ctrl-C during the writes lands after the last one; the folder is complete."""
     (tmp_path / "notes.txt").write_text("mine")
-    real_write, written = report.atomic_write, []
+    real_replace, renamed = os.replace, []
 
-    def write_then_interrupt(path, data):
-        real_write(path, data)
-        written.append(path.name)
-        if len(written) == 1:
+    def rename_then_interrupt(src, dst, **kwargs):
+        real_replace(src, dst, **kwargs)
+        if "dst_dir_fd" not in kwargs:  # not one of the output folder's renames
+            return
+        renamed.append(dst)
+        if len(renamed) == 1:
             os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.05)  # the signal arrives here, in the middle of the writes
+            time.sleep(0.05)  # the signal arrives here, in the middle of the renames
 
-    monkeypatch.setattr(report, "atomic_write", write_then_interrupt)
+    monkeypatch.setattr(os, "replace", rename_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         report.make_report(tmp_path, ["sigmoid-derivative-max"], pdf="no")
     names = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
-    assert names == sorted(["notes.txt", *written])
-    assert written[-1] == "derive-report.tex" and len(written) >= 2  # the figures, then the .tex
+    assert names == sorted(["notes.txt", *renamed])
+    assert renamed[-1] == "derive-report.tex" and len(renamed) >= 2  # the figures, then the .tex
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert not [p for p in tmp_path.rglob(".*")]
 
@@ -288,15 +291,24 @@ def test_interrupts_deferred_delivers_the_signal_after_the_body():
         signal.signal(signal.SIGTERM, previous)
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
-    target = tmp_path / "derive-report.tex"
-    target.write_text("old")
+def test_a_failed_write_leaves_every_old_file_and_no_temporary_file(tmp_path, monkeypatch):
+    """All or nothing: the second file fails to write, so neither replaces its old version."""
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "a.pdf").write_text("old figure")
+    (tmp_path / "derive-report.tex").write_text("old")
+    real_fdopen, opened = os.fdopen, []
 
-    def broken_replace(src, dst):
-        raise OSError("disk full")
+    def full_disk(fd, *args, **kwargs):
+        opened.append(fd)
+        if len(opened) == 2:
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real_fdopen(fd, *args, **kwargs)
 
-    monkeypatch.setattr(report.os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write(target, b"new")
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["derive-report.tex"]
+    monkeypatch.setattr(os, "fdopen", full_disk)
+    with pytest.raises(OutputError, match="No space left on device"):
+        OutputFolder(tmp_path).write({"figures/a.pdf": b"new figure", "derive-report.tex": b"new"})
+    assert (tmp_path / "derive-report.tex").read_text() == "old"
+    assert (tmp_path / "figures" / "a.pdf").read_text() == "old figure"
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "derive-report.tex", "figures", "figures/a.pdf"]
