@@ -267,6 +267,25 @@ def interrupts_deferred():
             signal.raise_signal(caught[0])  # the usual handler runs now: KeyboardInterrupt, say
 
 
+@contextmanager
+def scratch_folder(prefix):
+    """A fresh temporary folder, removed afterwards even when a signal lands as it is made or removed.
+
+    ``tempfile.TemporaryDirectory`` leaves its folder behind when Ctrl-C or
+    SIGTERM arrives between ``mkdtemp`` and the start of the ``with`` body;
+    here the making and the removing hold signals until they are done.
+    """
+    folder = None
+    try:
+        with interrupts_deferred():
+            folder = tempfile.mkdtemp(prefix=prefix)
+        yield Path(folder)
+    finally:
+        if folder is not None:
+            with interrupts_deferred():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 @dataclass
 class Compiled:
     ok: bool
@@ -285,8 +304,7 @@ def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
     Reading and writing files outside it is refused (``openin_any=p``,
     ``openout_any=p``).
     """
-    with tempfile.TemporaryDirectory(prefix="derive-tex-") as build:
-        build_dir = Path(build)
+    with scratch_folder("derive-tex-") as build_dir:
         (build_dir / TEX_NAME).write_text(tex, encoding="utf-8")
         for name, data in figure_files:
             target = build_dir / name
@@ -369,7 +387,7 @@ def _render_figures(ids, progress):
     """(relative name, bytes, proof id, caption) for every figure of the proofs in ``ids``."""
     from . import figures as figs
     out = []
-    with tempfile.TemporaryDirectory(prefix="derive-figures-") as tmp:
+    with scratch_folder("derive-figures-") as tmp:
         for name, proof_id, caption in _figure_specs(ids):
             progress(f"figure {name}")
             if name == GRAPH_FIGURE[1]:

@@ -467,3 +467,26 @@ def test_a_signal_after_tex_has_exited_and_been_reaped_is_not_an_error(monkeypat
         assert list(tmp.iterdir()) == []  # the build folder is gone
     finally:
         shutil.rmtree(tmp)
+
+
+def test_a_signal_just_after_the_build_folder_is_made_leaves_no_folder(monkeypatch):
+    """The window the sweep found: SIGTERM between mkdtemp and the start of the compile."""
+    from derive.cli import Terminated, _on_terminate
+    real_mkdtemp = tempfile.mkdtemp
+    tmp = Path(real_mkdtemp(prefix="derive-test-tmp-"))
+
+    def mkdtemp_then_signal(*args, **kwargs):
+        folder = real_mkdtemp(*args, dir=tmp, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # held until the folder is made, then delivered
+        time.sleep(0.05)
+        return folder
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_signal)
+    previous = signal.signal(signal.SIGTERM, _on_terminate)
+    try:
+        with pytest.raises(Terminated):
+            report.compile_pdf(r"\documentclass{article}\begin{document}x\end{document}", timeout=60)
+        assert list(tmp.iterdir()) == []
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(tmp)
