@@ -7,12 +7,13 @@
 >>> derive.verify("w**2 >= abs(w)").status
 'refuted'
 """
-from .functions import elu, leaky_relu, relu, sigmoid, softplus
-from .rules import RULES, MissingRule, derivative
+from .ops import (OPS, MissingRule, derivative, elu, gelu, hardtanh, leaky_relu, mish, relu, selu, sigmoid,
+                  silu, softplus, softsign, swish)
 from .verify import verify  # eager: the submodule of the same name would shadow a lazy import
 
-__all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "RULES", "MissingRule", "derivative",
-           "Graph", "softmax", "verify", "conv_output_size"]
+__all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "silu", "swish", "mish", "softsign",
+           "selu", "hardtanh", "OPS", "MissingRule", "derivative", "Graph", "softmax", "verify",
+           "conv_output_size"]
 
 _LAZY = {"Graph": "graph", "softmax": "graph", "conv_output_size": "conv"}
 

@@ -23,7 +23,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .functions import elu, leaky_relu, relu, to_elementary
+from .evaluate import lambdify_numpy
+from .ops import kinks as table_kinks, relu, to_elementary
 
 FD_FACTOR = float(np.finfo(np.float64).eps) ** (1 / 3)  # central-difference step h = FD_FACTOR·max(1, |x|)
 KINK_MARGIN_MIN = 1e-3     # sampled points stay farther than max(1e-3, 100·h·(1 + kink slope)) from a kink,
@@ -147,7 +148,7 @@ def numpy_function(expr, symbols) -> Callable[[dict], np.ndarray]:
     expr, symbols = _as_expr(expr).xreplace({sp.zoo: sp.nan}), list(symbols)  # NumPy has no zoo
     if expr.free_symbols - set(symbols):
         raise ValueError(f"free symbols {sorted(map(str, expr.free_symbols - set(symbols)))} are not sampled")
-    compiled = sp.lambdify(symbols, expr, modules="numpy")
+    compiled = lambdify_numpy(symbols, expr)
 
     def evaluate(points):
         with np.errstate(all="ignore"):
@@ -177,7 +178,7 @@ def _finite(f, symbols):
         e = stack.pop()
         nodes.update([e] if isinstance(e, (sp.Pow, sp.Function)) and e.free_symbols else [])
         stack.extend(e.args if not isinstance(e, (sp.Piecewise, sp.logic.boolalg.Boolean)) else ())
-    compiled = sp.lambdify(symbols, sorted(nodes, key=sp.default_sort_key), modules="numpy", cse=True)
+    compiled = lambdify_numpy(symbols, sorted(nodes, key=sp.default_sort_key), cse=True)
 
     def finite(points):
         with np.errstate(all="ignore"):
@@ -189,28 +190,13 @@ def _finite(f, symbols):
 # --- kinks and sampling ----------------------------------------------------------
 
 def kinks(expr) -> list[sp.Expr]:
-    """Expressions whose zero sets are the kinks (non-smooth points) of ``expr``.
-
-    Arguments of relu/leaky_relu/elu, Abs, sign, Heaviside; ``a - floor(a + 1/2)``
-    (the signed distance to the nearest integer) for floor/ceiling; pairwise
-    differences for Max/Min; ``lhs - rhs`` of Piecewise conditions.
+    """Expressions whose zero sets are the kinks of ``expr``: :func:`derive.ops.kinks`, from the op table.
 
     >>> x, y = sp.symbols('x y', real=True)
     >>> kinks(relu(x) + sp.Max(x, y) + sp.Piecewise((1, x > 2), (0, True)))
     [x - y, x - 2, x]
     """
-    found = []
-    for e in sp.preorder_traversal(_as_expr(expr)):
-        if isinstance(e, (relu, leaky_relu, elu, sp.Abs, sp.sign, sp.Heaviside)):
-            found.append(e.args[0])
-        elif isinstance(e, (sp.floor, sp.ceiling)):
-            found.append(e.args[0] - sp.floor(e.args[0] + sp.S.Half))
-        elif isinstance(e, (sp.Max, sp.Min)):
-            found.extend(a - b for i, a in enumerate(e.args) for b in e.args[i + 1:])
-        elif isinstance(e, sp.Piecewise):
-            found.extend(r.lhs - r.rhs for _, cond in e.args for r in sp.preorder_traversal(cond)
-                         if isinstance(r, sp.core.relational.Relational))
-    return [k for k in dict.fromkeys(found) if k.free_symbols]
+    return table_kinks(_as_expr(expr))
 
 
 @dataclass(frozen=True)

@@ -354,7 +354,7 @@ def _main(argv) -> int:
         return EXIT_BAD_INPUT
     from .graph import GraphError
     from .parse import ParseError
-    from .rules import MissingRule
+    from .ops import MissingRule
     from .symbols import BadName
     try:
         return COMMANDS[args.command](args)

@@ -9,7 +9,7 @@ guesses.
 
 >>> import sympy as sp
 >>> from derive import sigmoid
->>> from derive.rules import derivative
+>>> from derive.ops import derivative
 >>> x = sp.Symbol('x', real=True)
 >>> r = extremum(derivative(sigmoid(x), x), x, kind="max")
 >>> r.value, r.points
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from .functions import to_elementary
+from .ops import to_elementary
 from .limits import time_limit
 from .printing import text
-from .rules import derivative
+from .ops import derivative, kinks
 from .steps import Step, eq
 
 PRECISION = 50  # digits used to compare candidate values
@@ -84,13 +84,10 @@ def _solve(expr, x, domain, what):
 
 
 def _kinks(f, x, interval):
+    """The points of ``interval`` where ``f`` has a kink: zeros of the op table's kink expressions."""
     points = set()
-    for pw in f.atoms(sp.Piecewise):
-        for _, cond in pw.args:
-            for rel in ([cond] if isinstance(cond, sp.core.relational.Relational) else cond.atoms(sp.core.relational.Relational)):
-                points.update(_solve(rel.lhs - rel.rhs, x, interval, "kinks"))
-    for a in f.atoms(sp.Abs, sp.sign):
-        points.update(_solve(a.args[0], x, interval, "kinks"))
+    for k in kinks(f):
+        points.update(_solve(k, x, interval, "kinks"))
     return sorted(points, key=_numeric)
 
 

@@ -24,7 +24,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import numeric
+from .ops import OPS
 
 SIZE = (5.5, 3.2)  # inches: a figure at the report's text width
 METADATA = {"CreationDate": None, "Creator": None, "Producer": None}
@@ -120,7 +120,7 @@ def sigmoid_figure(fig):
     """σ and σ′ = σ(1 − σ) on [−8, 8], with the maximum σ′(0) = 1/4 marked."""
     ax = fig.add_subplot()
     x = np.linspace(-8, 8, 401)
-    s = numeric.sigmoid(x)
+    s = OPS["sigmoid"].numpy(x)
     ax.plot(x, s, label="σ(x)")
     ax.plot(x, s * (1 - s), label="σ′(x) = σ(x)(1 − σ(x))")
     ax.axhline(0.25, color="0.5", lw=0.8, ls=":")
@@ -161,10 +161,10 @@ def chain_gradients(kind, depth=DEPTH, width=WIDTH, seed=0):
     for w in weights:
         z = w @ x
         if kind == "relu":
-            slopes.append(numeric.heaviside(z))
-            x = numeric.relu(z)
+            slopes.append(np.heaviside(z, 0.0))
+            x = OPS["relu"].numpy(z)
         else:
-            s = numeric.sigmoid(z)
+            s = OPS["sigmoid"].numpy(z)
             slopes.append(s * (1 - s))
             x = x + s if kind == "residual" else s
     grads = np.empty(depth)
@@ -301,12 +301,12 @@ def temperature_figure(fig):
     logits = np.array([2.0, 1.0, 0.1])
     left, right = fig.subplots(1, 2, width_ratios=(1, 1.15))
     for i, t in enumerate((0.25, 1.0, 4.0)):
-        left.bar(np.arange(3) + (i - 1) * 0.27, numeric.softmax(logits / t), 0.27, label=f"T = {t:g}")
+        left.bar(np.arange(3) + (i - 1) * 0.27, OPS["softmax"].numpy(logits / t), 0.27, label=f"T = {t:g}")
     left.set(xticks=range(3), xticklabels=[f"o = {v:g}" for v in logits], ylim=(0, 1.05), xlabel="logit",
              ylabel="softmax(o/T)", title="Three temperatures")
     left.legend(loc="upper right")
     t = np.geomspace(0.05, 20, 300)
-    probs = numeric.softmax(logits[None, :] / t[:, None])
+    probs = OPS["softmax"].numpy(logits[None, :] / t[:, None])
     for j, v in enumerate(logits):
         right.semilogx(t, probs[:, j], label=f"o = {v:g}")
     right.axhline(1 / 3, color="0.4", lw=0.8, ls="--", label="1/3")
@@ -323,17 +323,18 @@ register("temperature", "softmax-temperature",
 def activations_figure(fig):
     """ReLU, LeakyReLU (a = 0.1), ELU (a = 1) and their derivatives from the rule table (kink: left branch)."""
     import sympy as sp
-    from .functions import elu, leaky_relu, relu
-    from .rules import derivative
+    from .ops import elu, leaky_relu, relu
+    from .evaluate import lambdify_numpy
+    from .ops import derivative
     from .symbols import symbol
     z, x = symbol("z"), np.linspace(-3, 3, 601)
     neg = x <= 0
     left, right = fig.subplots(1, 2)
-    for colour, label, f, values in (("C0", "ReLU", relu(z), numeric.relu(x)),
+    for colour, label, f, values in (("C0", "ReLU", relu(z), OPS["relu"].numpy(x)),
                                      ("C2", "LeakyReLU, a = 0.1", leaky_relu(z, sp.Rational(1, 10)),
-                                      numeric.leaky_relu(x, 0.1)),
-                                     ("C3", "ELU, a = 1", elu(z, 1), numeric.elu(x, 1.0))):
-        slope = sp.lambdify(z, derivative(f, z), "numpy")
+                                      OPS["leaky_relu"].numpy(x, 0.1)),
+                                     ("C3", "ELU, a = 1", elu(z, 1), OPS["elu"].numpy(x, 1.0))):
+        slope = lambdify_numpy([z], derivative(f, z))
         left.plot(x[neg], values[neg], color=colour, label=label)
         right.plot(x[neg], np.broadcast_to(slope(x[neg]), x[neg].shape), color=colour)
         right.plot([0], [slope(0.0)], "o", color=colour, ms=4.5, zorder=4)

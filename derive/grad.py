@@ -31,7 +31,7 @@ from functools import cached_property
 import sympy as sp
 
 from .printing import latex, text
-from .rules import RULES, unevaluated_product
+from .ops import OPS, unevaluated_product
 from .symbols import adjoint
 
 MAX_PATHS = 256  # more paths than this are shown as the program, not enumerated
@@ -71,12 +71,12 @@ class Factor:
 
     def __str__(self):
         if self.rule:
-            return "%s′(%s)" % (RULES[self.rule].text, text(self.parent))
+            return "%s′(%s)" % (OPS[self.rule].text, text(self.parent))
         return _parens(text(self.value), self.value)
 
     def latex(self):
         if self.rule:
-            return r"%s'\left(%s\right)" % (RULES[self.rule].latex, latex(self.parent))
+            return r"%s'\left(%s\right)" % (OPS[self.rule].latex, latex(self.parent))
         s = latex(self.value)
         return r"\left(%s\right)" % s if self.value.is_Add or self.value.could_extract_minus_sign() else s
 
@@ -164,15 +164,12 @@ class Gradient:
     def __init__(self, graph, output, wrt):
         from .graph import Vector
         self.graph = graph
-        graph.node(output)
         if isinstance(output, (list, tuple)):
             raise ValueError("the output of grad must be one scalar node")
-        self.output = output
+        self.output = graph.node(output).symbol  # a node's symbol or its name
         self.single = not isinstance(wrt, (list, tuple, Vector))
-        self.wrt = (wrt,) if self.single else tuple(wrt)
-        for w in self.wrt:
-            graph.node(w)
-        self.program, self._relevant = reverse_pass(graph, output, self.wrt)
+        self.wrt = tuple(graph.node(w).symbol for w in ((wrt,) if self.single else wrt))
+        self.program, self._relevant = reverse_pass(graph, self.output, self.wrt)
 
     def of(self, w):
         """The gradient with respect to one of the variables."""
@@ -375,8 +372,9 @@ class Gradient:
         for node in self.graph.nodes:
             if node.expr is not None and node.symbol in ancestors:
                 for k in kinks(node.expr):
-                    avoid.append(k.xreplace({p: self.graph.closed_form(p) for p in k.free_symbols
-                                             if p not in run.arguments}))
+                    k = k.xreplace({p: self.graph.closed_form(p) for p in k.free_symbols if p not in run.arguments})
+                    if k.free_symbols:  # a constant difference is no kink: never zero, or arguments merged
+                        avoid.append(k)
         return check_gradient(
             lambda pts: run(pts)[0], lambda pts: run(pts)[1], list(self.wrt), symbols,
             n=n, seed=seed, domains=domains, tol=tol or GRADCHECK, avoid=avoid)

@@ -3,7 +3,7 @@
 A :class:`Graph` is built with :meth:`Graph.input`, :meth:`Graph.param` and
 :meth:`Graph.let`; each returns the SymPy ``Symbol`` that stands for the node
 (or a :class:`Vector` of them for an indexed family).  Local derivatives come
-from the rule table (:func:`derive.rules.derivative`), never from
+from the rule table (:func:`derive.ops.derivative`), never from
 ``sympy.diff``, so the kink convention holds.  :meth:`Graph.grad` runs the
 reverse pass (:mod:`derive.grad`).
 
@@ -27,11 +27,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .rules import RULES, derivative, op_of
+from .ops import OPS, derivative, merge_identical, notation_ops, op_of
 from .symbols import check_name, symbol
 
-
-NOTATION_OPS = frozenset({"exp", "log", "tanh", "abs", "sigmoid", "relu", "leaky_relu", "elu", "softplus"})
+NOTATION_OPS = notation_ops()  # f′(z) for the unary functions of the op table
 
 
 class GraphError(ValueError):
@@ -69,7 +68,7 @@ class FamilyOp:
     args: tuple
 
     def components(self):
-        return RULES[self.op].forward(*self.args)
+        return OPS[self.op].forward(*self.args)
 
     def __iter__(self):
         return iter(self.components())
@@ -178,7 +177,7 @@ class Graph:
         return parents
 
     def _let_family(self, name, op):
-        rule = RULES[op.op]
+        rule = OPS[op.op]
         outs = [symbol(f"{name}_{i}") for i in range(1, len(op) + 1)]
         jacobian = rule.partials(tuple(outs), *op.args)
         syms = []
@@ -206,10 +205,19 @@ class Graph:
         return len(self._nodes)
 
     def node(self, sym) -> Node:
+        """The :class:`Node` of a node's symbol, or of its name.
+
+        >>> g = Graph(); b = g.param('b_1')
+        >>> g.node('b_1').symbol == g.node(b).symbol == b
+        True
+        """
+        if isinstance(sym, str) and sym in self._by_name:
+            sym = self._by_name[sym]
         try:
             return self._nodes[sym]
         except (KeyError, TypeError):
-            raise GraphError(f"{sym!r} is not a node of this graph") from None
+            hint = "; name one of its nodes or pass its symbol, g['name']" if isinstance(sym, str) else ""
+            raise GraphError(f"{sym!r} is not a node of this graph{hint}") from None
 
     @property
     def nodes(self):
@@ -241,7 +249,10 @@ class Graph:
         node = self.node(child)
         if parent in node.local:
             return node.local[parent]
-        value = derivative(node.expr, parent)
+        expr = node.expr
+        if op_of(expr) in ("max", "min"):  # arguments equal as functions are one argument, not a tie
+            expr = merge_identical(expr, self._closed_expr)
+        value = derivative(expr, parent)
         node.local[parent] = value
         return value
 
@@ -291,7 +302,7 @@ class Graph:
         from .printing import text
         rule = self.unary_rule(child)
         if rule:
-            return "%s′(%s)" % (RULES[rule].text, text(parent))
+            return "%s′(%s)" % (OPS[rule].text, text(parent))
         return text(self.local(child, parent))
 
     def edges(self, output=None):
@@ -413,11 +424,19 @@ class Graph:
                     break
         return self._closed[sym]
 
+    def _closed_expr(self, e):
+        """``e`` with every node replaced by its closed form."""
+        return e.xreplace({s: self.closed_form(s) for s in e.free_symbols if s in self._nodes})
+
     def grad(self, output, wrt):
         """Reverse-mode gradient of ``output`` with respect to one node or a list of nodes.
 
+        Nodes are given by their symbols or by their names.
+
         >>> g = Graph(); x = g.input('x'); f = g.let('f', x**3)
         >>> g.grad(f, x).expr
+        3*x**2
+        >>> g.grad('f', 'x').expr
         3*x**2
         """
         from .grad import Gradient
@@ -460,7 +479,10 @@ class Graph:
                 return g[e.name] if e.is_Symbol else e
             if e in memo:
                 return memo[e]
-            rebuilt = e.func(*(visit(a) for a in e.args))
+            if isinstance(e, sp.Piecewise):  # one node; its conditions stay on the leaves they test
+                rebuilt = sp.Piecewise(*((visit(value), cond) for value, cond in e.args))
+            else:
+                rebuilt = e.func(*(visit(a) for a in e.args))
             if inline(e) and not top:
                 return rebuilt
             memo[e] = g.let(output if top else fresh(), rebuilt)

@@ -18,21 +18,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .functions import elu, leaky_relu, relu, sigmoid, softplus
+from .ops import network_activations, sigmoid
 from .graph import Graph, softmax
 
 __all__ = ["ACTIVATIONS", "sigmoid_chain", "mlp", "residual_chain", "softmax_cross_entropy"]
 
-#: The activations a builder accepts, by name: each maps a node to its activated expression.
-#: LeakyReLU has slope a = 1/100 and ELU a = 1 for x ≤ 0 (PyTorch's defaults).
-ACTIVATIONS = {
-    "sigmoid": sigmoid,
-    "relu": relu,
-    "tanh": sp.tanh,
-    "leaky_relu": lambda z: leaky_relu(z, sp.Rational(1, 100)),
-    "elu": lambda z: elu(z, 1),
-    "softplus": softplus,
-}
+#: The activations a builder accepts, by name (from the op table): each maps a node to its
+#: activated expression. LeakyReLU has slope a = 1/100 and ELU a = 1 for x ≤ 0 (PyTorch's defaults).
+ACTIVATIONS = network_activations()
 LOSSES = ("squared", "cross_entropy")
 
 

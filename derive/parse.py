@@ -28,9 +28,9 @@ from typing import Iterable
 
 import sympy as sp
 
-from .functions import elu, leaky_relu, relu, sigmoid, softplus
 from .limits import StepTimeout, time_limit
-from .rules import MissingRule, derivative
+from .ops import MissingRule, derivative, parser_arity, parser_functions, size_class
+from .ops.piecewise import MAX_EXTREMUM_ARGS
 from .symbols import BadName, symbol
 from .terminal import visible
 
@@ -44,7 +44,6 @@ MAX_NUMBER_BITS = 4096        # an exact number, or the size of a numeric power 
 MAX_ROOT_DEGREE = 1000        # SymPy decides signs of roots through minimal polynomials
 MAX_ROUNDING_BITS = 64        # floor/ceil of an irrational number evaluates it to the last digit
 MAX_SYMBOLIC_EXPONENT = 1000
-MAX_EXTREMUM_ARGS = 8         # SymPy's Max/Min compare their arguments pairwise
 MAX_DERIVATIVE_NODES = 10000  # nested diff() grows exponentially
 BUILD_SECONDS = 5.0           # backstop for SymPy's own work on numbers (main thread only)
 LOG10_2 = math.log10(2)
@@ -52,15 +51,11 @@ MAX_DIGITS = int(MAX_NUMBER_BITS * LOG10_2)  # 1233
 
 CONSTANTS = {"pi": sp.pi, "E": sp.E}
 _NON_FINITE = {"nan", "inf", "oo", "zoo", "infinity"}
-_ONE_ARG = {"exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs, "tanh": sp.tanh,
-            "sigmoid": sigmoid, "relu": relu, "softplus": softplus, "floor": sp.floor,
-            "ceil": sp.ceiling}
-_CALLABLE = {**_ONE_ARG, "leaky_relu": leaky_relu, "elu": elu, "Max": sp.Max, "Min": sp.Min}
-_ARITY = {**{name: (1, 1) for name in _ONE_ARG}, "leaky_relu": (1, 2), "elu": (1, 2),
-          "Max": (2, MAX_EXTREMUM_ARGS), "Min": (2, MAX_EXTREMUM_ARGS),
-          "diff": (2, 2), "max": (2, 2), "min": (2, 2)}
+_CALLABLE = parser_functions()  # the op table's names: exp, sigmoid, gelu, Max, …
+_LANGUAGE = {"diff": (2, 2), "max": (2, 2), "min": (2, 2)}  # the claim language's own constructs
+_ARITY = {**parser_arity(), **_LANGUAGE}
+ONE_ARGUMENT = frozenset(name for name, (low, high) in _ARITY.items() if (low, high) == (1, 1))
 FUNCTIONS = frozenset(_ARITY)
-_EXPONENTIALS = (sp.exp, sp.tanh, sigmoid, softplus, elu)  # evaluating them exponentiates the argument
 _BAD_OPERATORS = {
     ast.BitXor: "use ** for powers, not ^", ast.FloorDiv: "// is not allowed; write floor(a/b)",
     ast.Mod: "% is not allowed", ast.MatMult: "@ is not allowed", ast.Not: "'not' is not allowed",
@@ -152,17 +147,17 @@ def _check_power(base, exponent, shown, roots=True):
 
 
 def _check_argument(function, arg, shown):
-    """exp(a) has |a|·log2(e) bits; floor(a) computes a to its last integer digit; c·log(a)
-    may become log(a**c)."""
+    """exp(a) has |a|·log2(e) bits; floor(a) or sin(a) computes a to its last integer digit;
+    c·log(a) may become log(a**c).  The op table says which functions are which (``Op.size``)."""
     if function is sp.log:
         coefficient, rest = arg.as_coeff_Mul()
         for factor in sp.Mul.make_args(rest):
             if isinstance(factor, sp.log) and factor.args[0].is_number:
                 _check_power(factor.args[0], coefficient, shown, roots=False)
-    elif function in (sp.floor, sp.ceiling) and arg.is_number and not arg.is_Rational:
+    elif size_class(function) == "rounding" and arg.is_number and not arg.is_Rational:
         if _log2_abs(arg) > MAX_ROUNDING_BITS:
             raise ParseError(f"number too large to round: {shown} (limit 2**{MAX_ROUNDING_BITS})")
-    elif function in _EXPONENTIALS and arg.is_number:
+    elif size_class(function) == "exponential" and arg.is_number:
         log2_bits = _log2_abs(arg) + math.log2(math.log2(math.e))
         if log2_bits > math.log2(MAX_NUMBER_BITS):
             raise _too_large(shown, log2_bits)
@@ -231,7 +226,7 @@ class Infimum(_Extremum):
 class Diff(sp.Function):
     """``diff(expr, x)`` kept as written in a claim, so the verifier can show the step.
 
-    :meth:`doit` is the rule-table derivative (:func:`derive.rules.derivative`).
+    :meth:`doit` is the rule-table derivative (:func:`derive.ops.derivative`).
 
     >>> x = symbol('x')
     >>> d = parse_claim("diff(x**3, x) = 3*x**2").lhs
@@ -310,7 +305,7 @@ class _Builder:
                 raise _too_large(shown, math.log2(max(abs(expr.p).bit_length(), expr.q.bit_length())))
             if expr.is_Pow:
                 _check_power(expr.base, expr.exp, shown)
-            elif isinstance(expr, (*_EXPONENTIALS, sp.floor, sp.ceiling)):
+            elif size_class(expr.func) is not None:
                 _check_argument(expr.func, expr.args[0], shown)
             elif expr.is_Mul:
                 _check_argument(sp.log, expr, shown)

@@ -6,7 +6,7 @@ of the rule table.  :func:`latex` of an expression is the only way formulas
 reach LaTeX.
 
 >>> import sympy as sp
->>> from derive.functions import sigmoid
+>>> from derive.ops import sigmoid
 >>> z = sp.Symbol('z_4', real=True)
 >>> text(sigmoid(z) * (1 - sigmoid(z)))
 '(1 − σ(z₄))·σ(z₄)'
@@ -24,6 +24,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from .latex_text import escape
+from .ops import OPS
 from .symbols import NAME_RE, is_adjoint, primal
 
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -35,13 +36,11 @@ _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": 
 
 
 def _rule_text(expr):
-    from .rules import RULES
-    return RULES[expr.op].text
+    return OPS[expr.op].text
 
 
 def _rule_latex(expr):
-    from .rules import RULES
-    return RULES[expr.op].latex
+    return OPS[expr.op].latex
 
 
 def _positive_first(terms):

@@ -32,10 +32,10 @@ import sympy as sp
 
 from .check import check_relation, confirm_counterexample
 from .extrema import Undecided, extremum
-from .functions import to_elementary
+from .ops import to_elementary
 from .limits import StepTimeout, check_seconds, run_limited, time_limit
 from .parse import Diff, Infimum, Supremum, parse_assumptions, parse_claim
-from .rules import RULES, op_of
+from .ops import OPS, op_of
 from .printing import text
 from .steps import Step, eq
 
@@ -212,7 +212,7 @@ def _differentiate(expr, steps):
         for node in sorted((d for d in expr.atoms(Diff) if not d.args[0].has(Diff)), key=sp.default_sort_key):
             f, x = node.args
             value = node.doit()
-            ops = sorted({op_of(e) for e in sp.preorder_traversal(f) if not e.is_Atom and op_of(e) in RULES})
+            ops = sorted({op_of(e) for e in sp.preorder_traversal(f) if not e.is_Atom and op_of(e) in OPS})
             steps.append(eq(sp.Derivative(f, x), value, "rule table: " + ", ".join(ops) if ops else "rule table"))
             expr = expr.xreplace({node: value})
     return expr
@@ -385,6 +385,10 @@ def decide(claim, domains, conditions) -> Verdict:
     except (Undecided, StepTimeout) as exc:
         verdict.reason = f"could not settle the extremum: {exc}"
         return verdict
+    for side, which in ((lhs, "left"), (rhs, "right")):
+        if side.has(sp.zoo, sp.nan, sp.oo, -sp.oo):  # log(0) once min(x**2, x) = 0, say
+            verdict.reason = f"the {which}-hand side is undefined or infinite: {text(side)}"
+            return verdict
     rel = claim.rel
     proved = _prove(verdict, lhs, rhs, rel, domains)
     if verdict.status == "refuted":

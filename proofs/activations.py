@@ -18,7 +18,7 @@ ELU(x, a) = x (x > 0), a·(eˣ − 1) (x ≤ 0).  ``t`` is a positive symbol: th
 two sides of the kink are x = t and x = −t.
 
 Implementation notes
-The derivatives come from the rule table (:func:`derive.rules.derivative`)
+The derivatives come from the rule table (:func:`derive.ops.derivative`)
 and are evaluated on each side by substituting x = ±t with t > 0.  The
 one-sided derivatives at 0 are limits of difference quotients, computed on
 the branch that applies (x = ±t): SymPy's ``limit`` of a ``Piecewise``
@@ -37,7 +37,7 @@ import sympy as sp
 from derive import elu, leaky_relu, relu
 from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_gradient
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 
 x = symbol("x")

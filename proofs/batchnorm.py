@@ -41,7 +41,7 @@ from derive import sigmoid
 from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_expectation, check_gradient
 from derive.parse import Domain
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 
 EPS = 1e-5                      # PyTorch's BatchNorm default ε

@@ -42,7 +42,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_gradient
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 
 SEED = 0

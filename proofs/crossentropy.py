@@ -43,7 +43,7 @@ from derive.check import Evidence, check_expectation, check_gradient
 from derive.extrema import extremum
 from derive.graph import Graph, softmax
 from derive.parse import Domain
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.printing import text
 from derive.symbols import symbol
 

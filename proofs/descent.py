@@ -39,7 +39,7 @@ from derive import softplus
 from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_gradient, check_relation
 from derive.parse import Domain
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 
 alpha = symbol("alpha")

@@ -35,7 +35,7 @@ import numpy as np
 import sympy as sp
 
 from derive import relu, sigmoid
-from derive.functions import to_elementary
+from derive.ops import to_elementary
 from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_expectation, check_values
 from derive.parse import Domain

@@ -39,7 +39,7 @@ import sympy as sp
 
 from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_gradient
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 
 i = sp.Symbol("i", integer=True, positive=True)

@@ -38,12 +38,12 @@ import numpy as np
 import sympy as sp
 
 from derive import softplus
-from derive.functions import to_elementary
+from derive.ops import to_elementary
 from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_gradient, check_relation, check_values
 from derive.extrema import extremum
 from derive.parse import Domain
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 
 SECTION = "3(3) 过拟合和欠拟合"

@@ -34,7 +34,7 @@ from derive.catalogue import Derivation, Proof
 from derive.check import Evidence
 from derive.graph import Graph
 from derive.parse import Domain
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 from proofs.vanishing import abs_multiplicative, product_lemma
 

@@ -8,7 +8,7 @@ Main statements
 
 Notation
 σ(x) = 1/(1 + e^{−x}); σ′ its derivative, from the rule table of
-:mod:`derive.rules`.
+:mod:`derive.ops`.
 
 Implementation notes
 The derivative comes from the rule table and is compared with the seed's
@@ -28,7 +28,7 @@ from derive import sigmoid
 from derive.catalogue import Derivation, Proof
 from derive.check import check_gradient, check_values
 from derive.extrema import extremum
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 
 x = symbol("x")

@@ -21,13 +21,13 @@ Var_ŷ(o) = Σᵢŷᵢoᵢ² − (Σᵢŷᵢoᵢ)².
 
 Implementation notes
 The forward expressions and the Jacobian rule come from the rule table's
-family entry ``RULES["softmax"]``; ``sympy.diff`` gives the independent
+family entry ``OPS["softmax"]``; ``sympy.diff`` gives the independent
 derivative.  General K uses an ``IndexedBase`` o and ``Sum``; the rule table
 differentiates a Sum term by term with ∂oₖ/∂oⱼ = δₖⱼ.  The limits in T are
 taken after dividing numerator and denominator by e^{o_max/T} (SymPy's
 ``limit`` cannot decide the sign of a free logit), with distinct logits
 written o₁ > o₁ − p > o₁ − p − q, p, q > 0.  Numerically: the stable
-log-sum-exp softmax of :mod:`derive.numeric` on random logits (large ones
+log-sum-exp softmax of the op table (``OPS["softmax"].numpy``) on random logits (large ones
 included), finite differences of the Jacobian and of H(T).
 
 References
@@ -38,14 +38,13 @@ Neural Network* (2015), §2, for temperature.
 import numpy as np
 import sympy as sp
 
-from derive import numeric
 from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_gradient, check_values
 from derive.parse import Domain
-from derive.rules import RULES, derivative
+from derive.ops import OPS, derivative
 from derive.symbols import symbol
 
-SOFTMAX = RULES["softmax"]
+SOFTMAX = OPS["softmax"]
 o1, o2, o3 = LOGITS = tuple(symbol(f"o{k}") for k in range(1, 4))
 c = symbol("c")
 t = symbol("t", positive=True)
@@ -110,9 +109,9 @@ class SoftmaxDistribution(Proof):
         rng = np.random.default_rng(0)
         identity = check_values(sp.Add(*softmax(*LOGITS)), sp.Integer(1), list(LOGITS), n=300)
         wide = rng.normal(0.0, 1000.0, size=(20_000, 10))        # logits up to ~±4000: exp overflows
-        probs = numeric.softmax(wide)
+        probs = OPS["softmax"].numpy(wide)
         sum_err = float(np.abs(probs.sum(axis=1) - 1).max())
-        moderate = numeric.softmax(rng.uniform(-30, 30, size=(20_000, 10)))
+        moderate = OPS["softmax"].numpy(rng.uniform(-30, 30, size=(20_000, 10)))
         ok = bool(np.all(np.isfinite(probs)) and sum_err < 1e-12 and moderate.min() > 0
                   and np.abs(moderate.sum(axis=1) - 1).max() < 1e-12)
         stable = Evidence(
@@ -153,9 +152,9 @@ class SoftmaxArgmaxShift(Proof):
     def check(self):
         rng = np.random.default_rng(1)
         logits = rng.normal(0.0, 5.0, size=(100_000, 6))
-        same = np.argmax(numeric.softmax(logits), axis=1) == np.argmax(logits, axis=1)
+        same = np.argmax(OPS["softmax"].numpy(logits), axis=1) == np.argmax(logits, axis=1)
         shifts = rng.normal(0.0, 300.0, size=(100_000, 1))
-        shift_err = float(np.abs(numeric.softmax(logits + shifts) - numeric.softmax(logits)).max())
+        shift_err = float(np.abs(OPS["softmax"].numpy(logits + shifts) - OPS["softmax"].numpy(logits)).max())
         argmax = Evidence("argmax of softmax vs argmax of logits", int(same.size), float((~same).sum()), 0.0,
                           "exact", bool(same.all()), "100000 rows of 6 N(0, 25) logits (seed 1)")
         shift = Evidence("shift invariance", logits.size, shift_err, shift_err, "atol 1e-12", shift_err < 1e-12,
@@ -265,13 +264,13 @@ class SoftmaxTemperature(Proof):
         entropy_check = check_gradient(entropy(probs), {T: variance(probs, logits) / T ** 3}, T, [T], n=100,
                                        domains={T: sp.Interval(sp.Rational(1, 5), 5)})
         row = np.array([float(v) for v in logits])
-        cold = numeric.softmax(row / 1e-3)
-        hot = numeric.softmax(row / 1e4)
+        cold = OPS["softmax"].numpy(row / 1e-3)
+        hot = OPS["softmax"].numpy(row / 1e4)
         one_hot = np.eye(row.size)[np.argmax(row)]
         limit_err = max(float(np.abs(cold - one_hot).max()), float(np.abs(hot - 1 / row.size).max()))
         limits = Evidence("softmax(o/T) at T = 1e-3 and T = 1e4 (K = 5)", 2 * row.size, limit_err, limit_err,
                           "atol 1e-3", limit_err < 1e-3, f"logits {row.tolist()} (seed 2)")
-        small = [float(numeric.softmax(np.array([0.0, 1.0]) / temp)[0]) for temp in (0.5, 1.0, 2.0)]
+        small = [float(OPS["softmax"].numpy(np.array([0.0, 1.0]) / temp)[0]) for temp in (0.5, 1.0, 2.0)]
         expected = [1 / (1 + np.exp(1 / temp)) for temp in (0.5, 1.0, 2.0)]
         err = max(abs(a - b) for a, b in zip(small, expected))
         sharpen = Evidence("ŷ_small for logits (0, 1) at T = 1/2, 1, 2", 3, err, err, "atol 1e-15, rising in T",

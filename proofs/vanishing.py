@@ -41,7 +41,7 @@ from derive.catalogue import Derivation, Proof
 from derive.check import Evidence, check_relation
 from derive.graph import Graph
 from derive.parse import Domain
-from derive.rules import derivative
+from derive.ops import derivative
 from derive.symbols import symbol
 
 QUARTER = sp.Rational(1, 4)

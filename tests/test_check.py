@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from derive.check import (GRADCHECK, Evidence, Tolerance, check_expectation, check_gradient,
                           check_values, confirm_counterexample, kinks, mp_value, numpy_function,
                           sample_points)
-from derive.functions import elu, leaky_relu, relu, sigmoid, step
-from derive.rules import derivative
+from derive.ops import elu, leaky_relu, relu, sigmoid, step
+from derive.ops import derivative
 from derive.symbols import symbol
 
 x, y, w, b = (symbol(name) for name in "xywb")

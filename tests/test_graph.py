@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from derive import elu, leaky_relu, relu, sigmoid, softplus
-from derive.functions import to_elementary
+from derive.ops import to_elementary
 from derive.graph import Graph, GraphError, Vector, softmax
 from derive.nets import sigmoid_chain
 from derive.grad import Path, PathSum

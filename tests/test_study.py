@@ -13,7 +13,7 @@ import sympy as sp
 from derive import nets, verify
 from derive.catalogue import Result, get
 from derive.check import Evidence
-from derive.functions import to_elementary
+from derive.ops import to_elementary
 from derive.graph import Graph, GraphError, Vector, _dot_string
 from derive.steps import Rel, Step
 from derive.symbols import symbol
@@ -134,7 +134,7 @@ def test_sigmoid_chain_matches_sympy_diff():
 @pytest.mark.parametrize("call, message", [
     (lambda: nets.mlp(widths=(2,)), "at least two"),
     (lambda: nets.mlp(widths=(2, 0, 1)), "positive integer"),
-    (lambda: nets.mlp(activation="gelu"), "unknown activation 'gelu'"),
+    (lambda: nets.mlp(activation="gaussian"), "unknown activation 'gaussian'"),
     (lambda: nets.mlp(loss="hinge"), "unknown loss"),
     (lambda: nets.residual_chain(depth=0), "positive integer"),
     (lambda: nets.residual_chain(block="swish"), "unknown activation"),
