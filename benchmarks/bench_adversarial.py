@@ -51,7 +51,7 @@ def _run(args):
 
 def _library_seconds(claim):
     """Seconds ``parse_claim`` takes on ``claim`` in this process (refused or not)."""
-    from derive.parse import ParseError, parse_claim
+    from derive.lang import ParseError, parse_claim
     start = time.perf_counter()
     try:
         parse_claim(claim)

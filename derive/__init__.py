@@ -18,7 +18,7 @@ __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "silu", "
 _LAZY = {"Graph": "graph", "softmax": "graph", "conv_output_size": "conv"}
 
 
-_SUBMODULES = {"nets", "testing", "figures", "report", "catalogue", "check", "graph", "conv", "extrema"}
+_SUBMODULES = {"nets", "testing", "render", "catalogue", "numeric", "lang", "graph", "conv", "extrema"}
 
 
 def __getattr__(name):

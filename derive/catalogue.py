@@ -6,7 +6,7 @@ imports every module of ``proofs`` (no hand-kept list).  Each proof states
 the textbook's claim, derives it (:meth:`Proof.derive` returns a
 :class:`Derivation`, the ordered steps, each a SymPy relation with its
 justification, every obligation actually discharged by SymPy), cross-checks
-it numerically (:meth:`Proof.check`), and declares the verdict it expects.
+it numerically (:meth:`Proof.evidence`), and declares the verdict it expects.
 
 The verdict is computed, never declared: ``refuted`` when a counterexample
 or argument against the seed's statement was confirmed, ``proved`` when every
@@ -39,7 +39,7 @@ from pathlib import Path
 import sympy as sp
 
 from .limits import StepTimeout, run_limited, run_limited_many
-from .printing import text
+from .render.printing import text
 from .steps import Rel, Step
 
 STATUSES = ("proved", "refuted", "supported", "demonstrated", "unknown")
@@ -83,15 +83,16 @@ class Derivation(list):
     def equal(self, lhs, rhs, why, assume=None):
         """Show lhs = rhs symbolically (lhs − rhs reduces to 0); record the step.
 
-        ``assume`` maps variable names to :class:`~derive.parse.Domain`.
+        ``assume`` maps variable names to :class:`~derive.lang.Domain`.
         """
-        from .verify import _assumed, _prove_zero
+        from .lang import with_domains
+        from .verify import prove_zero
         self.obligations += 1
         diff = lhs - rhs
-        assumed, _ = _assumed(diff, assume or {})
+        assumed = with_domains(diff, assume or {})
         scratch = []
         try:
-            ok = diff == 0 or assumed == 0 or _prove_zero(assumed, scratch)
+            ok = diff == 0 or assumed == 0 or prove_zero(assumed, scratch)
         except StepTimeout:
             ok = False
         if not ok:
@@ -136,12 +137,11 @@ class Derivation(list):
         return True
 
     def _decide(self, lhs, rel, rhs, assume):
-        from .parse import Claim
+        from .lang import Claim, prepare
         from .verify import decide
         claim = Claim(sp.sympify(lhs, strict=True), rel, sp.sympify(rhs, strict=True),  # strict: never text
                       f"{lhs} {rel} {rhs}")
-        conditions = tuple(f"{k} in {v.interval}" for k, v in (assume or {}).items())
-        return decide(claim, assume or {}, conditions)
+        return decide(prepare(claim, assume, strict=False))
 
     @property
     def status(self) -> str:
@@ -165,6 +165,8 @@ class Proof:
     ``erratum``     True when the seed's statement is wrong or imprecise
     ``correction``  the corrected statement, or None
     ``experiment``  True for a numeric experiment (its verdict is "demonstrated")
+    ``why_wrong``   for an erratum: one sentence saying why the seed's statement fails
+    ``figures``     the report's figures of this proof, :class:`derive.render.figures.Figure`
     """
 
     id = ""
@@ -176,6 +178,8 @@ class Proof:
     erratum = False
     correction = None
     experiment = False
+    why_wrong = ""
+    figures = ()
 
     def __init_subclass__(cls, register=True, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -191,8 +195,8 @@ class Proof:
         """The symbolic derivation (override)."""
         return Derivation()
 
-    def check(self) -> list:
-        """The numeric evidence, a list of :class:`~derive.check.Evidence` (override)."""
+    def evidence(self) -> list:
+        """The numeric evidence, a list of :class:`~derive.numeric.Evidence` (override)."""
         return []
 
 
@@ -233,50 +237,14 @@ class Result:
 
     def __str__(self):
         """What ``derive show ID`` prints: the seed's words, the derivation, the evidence, the verdict."""
-        lines = [f"{self.id} — {self.title}", f"seed section  {self.section}", f"the seed says {self.quote}",
-                 f"statement     {self.statement}", "derivation"]
-        lines += [f"  {i}. {step.text()}    [{step.why}]" for i, step in enumerate(self.steps, 1)]
-        lines.append("evidence")
-        lines += [f"  {e}" for e in self.evidence]
-        if self.erratum:
-            lines.append(f"erratum       the seed's statement is {'wrong' if self.status == 'refuted' else 'imprecise'}")
-            lines.append(f"correction    {self.correction}")
-        expected = "as expected" if self.as_expected else f"EXPECTED {self.expected.upper()}"
-        lines.append(f"verdict       {self.status.upper()} ({expected}){' — ' + self.reason if self.reason else ''}")
-        return "\n".join(lines)
-
-    def _because(self) -> str:
-        """Why the verdict is what it is, by the rule of :func:`verdict_of`."""
-        checks = f"{len(self.evidence)} numeric check{'s' if len(self.evidence) != 1 else ''}"
-        return {
-            "proved": f"every symbolic obligation ({self.obligations}) was discharged by SymPy and the {checks} agree",
-            "refuted": "the seed's statement was refuted (see above) and the " + checks + " agree",
-            "demonstrated": f"a numeric experiment: the {checks} pass",
-            "supported": f"numeric agreement only: the {checks} agree, with no symbolic proof",
-        }.get(self.status, self.reason or "undecided")
+        from .render.text import as_text
+        return as_text(self)
 
     def explanation(self) -> str:
         """The text :meth:`explain` prints: the claim, each numbered step with its justification,
-        the refutations, the evidence, and why the verdict follows."""
-        lines = [f"{self.id} — {self.title}  (seed section {self.section})",
-                 f"the seed says: {self.quote}", f"checked: {self.statement}"]
-        if self.steps:
-            lines.append("derivation (each step with its justification):")
-            lines += [f"  {i}. {step.text()}    [{step.why}]" for i, step in enumerate(self.steps, 1)]
-        else:
-            lines.append("derivation: none (" + (self.reason or "no steps were recorded") + ")")
-        if self.refutations:
-            lines.append("how the seed's statement was refuted:")
-            lines += [f"  - {r}" for r in self.refutations]
-        lines.append("numeric evidence:" if self.evidence else "numeric evidence: none")
-        lines += [f"  - {e}" for e in self.evidence]
-        lines.append(f"verdict: {self.status.upper()}, because {self._because()}")
-        if self.status != self.expected:
-            lines.append(f"  the catalogue expects {self.expected.upper()}")
-        if self.erratum:
-            lines.append(f"erratum: the seed's statement is {'wrong' if self.status == 'refuted' else 'imprecise'}; "
-                         f"correction: {self.correction}")
-        return "\n".join(lines)
+        the refutations, the evidence, and why the verdict follows (:mod:`derive.render.text`)."""
+        from .render.text import as_text
+        return as_text(self, "explain")
 
     def explain(self, file=None):
         """Print the numbered derivation with its justifications, the evidence and the verdict.
@@ -285,21 +253,10 @@ class Result:
         """
         print(self.explanation(), file=file)
 
-    @staticmethod
-    def _tex_text(s) -> str:
-        """``s`` for ``\\text{…}`` in Jupyter's MathJax: TeX's specials become their full-width look-alikes."""
-        return str(s).translate(str.maketrans("\\{}$%&#^_~", "＼｛｝＄％＆＃＾＿～"))
-
     def _repr_latex_(self):
         """Jupyter: the title, each step (formulas in LaTeX, prose as text) with its reason, the verdict."""
-        t = self._tex_text
-        rows = [r"&\textbf{%s}" % t(f"{self.id} — {self.title}")]
-        for step in self.steps:
-            shown = r"\text{%s}" % t(step.relation) if isinstance(step.relation, str) else step.latex()
-            rows.append(r"&%s && \text{(%s)}" % (shown, t(step.why)))
-        verdict = f"verdict: {self.status.upper()}" + (" (erratum in the seed)" if self.erratum else "")
-        rows.append(r"&\textbf{%s}" % t(verdict))
-        return r"$$\begin{aligned}%s\end{aligned}$$" % r" \\ ".join(rows)
+        from .render.latex import jupyter
+        return jupyter(self)
 
 
 def verdict_of(derivation: Derivation, evidence: list, experiment: bool) -> tuple[str, str]:
@@ -323,7 +280,7 @@ def run_in_process(cls) -> Result:
     start = time.perf_counter()
     proof = cls()
     derivation = proof.derive()
-    evidence = list(proof.check())
+    evidence = list(proof.evidence())
     status, reason = verdict_of(derivation, evidence, cls.experiment)
     return Result(cls.id, cls.section, cls.title, cls.statement, cls.quote, cls.expected, status,
                   cls.erratum, cls.correction, list(derivation), evidence,

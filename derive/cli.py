@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 
-from .terminal import json_dumps, visible
+from .render.terminal import json_dumps, visible
 
 EXIT_BAD_INPUT = 2
 EXIT_UNKNOWN = 3
@@ -95,9 +95,9 @@ def _say(text="", file=None, **kwargs):
 
 def _seconds(text):
     """argparse type of --timeout: a number of seconds in (0, 86400]."""
-    from .limits import check_seconds
+    from .limits import valid_seconds
     try:
-        return check_seconds(float(text))
+        return valid_seconds(float(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number of seconds in (0, 86400], not {text[:40]!r}") \
             from None
@@ -115,12 +115,12 @@ def cmd_verify(args):
 
 def cmd_grad(args):
     from .limits import run_limited
-    from .parse import parse_expression
-    from .symbols import check_name
+    from .lang import parse_expression
+    from .symbols import valid_name
     expr = parse_expression(args.expr)
     names = {s.name for s in expr.free_symbols}
     for w in args.wrt:
-        check_name(w)
+        valid_name(w)
         if w not in names:
             raise ValueError(f"{w!r} does not occur in the expression")
     outcome = run_limited(_grad_report, expr, args.wrt, timeout=30.0)
@@ -136,14 +136,12 @@ def cmd_grad(args):
 
 def _grad_report(expr, wrt):
     from .graph import Graph
-    from .printing import text
+    from .render.printing import text
+    from .render.text import definitions
     g, f = Graph.from_expr(expr, params=wrt)
     d = g.grad(f, [g[w] for w in wrt])
     evidence = d.check()
-    lines = ["graph (one node per operation):"]
-    for n in g.nodes:
-        if n.kind == "let":
-            lines.append(f"  {text(n.symbol)} = {text(n.expr)}")
+    lines = ["graph (one node per operation):", *definitions(g)]
     lines.append("reverse pass (adjoints, x̄ = ∂f/∂x):")
     lines += [f"  {a}" for a in d.program]
     lines.append("chain rule:")
@@ -242,7 +240,7 @@ def _proof_seconds() -> float:
 
 
 def cmd_report(args):
-    from .report import DEFAULT_TITLE, TEXLIVE_HINT, make_report
+    from .render.report import DEFAULT_TITLE, TEXLIVE_HINT, make_report
     title = DEFAULT_TITLE if args.title is None else args.title
     if len(title) > MAX_TITLE or not title.strip():
         raise ValueError(f"the title must have 1 to {MAX_TITLE} characters")
@@ -251,7 +249,7 @@ def cmd_report(args):
     def progress(message):
         _say(f"derive report: {message}", file=sys.stderr, flush=True)
 
-    from .latex_text import missing_glyphs
+    from .render.escape import missing_glyphs
     missing = missing_glyphs(title)
     if missing:
         shown = ", ".join(f"U+{ord(c):04X}" for c in missing)
@@ -353,7 +351,7 @@ def _main(argv) -> int:
         _parser().print_help()
         return EXIT_BAD_INPUT
     from .graph import GraphError
-    from .parse import ParseError
+    from .lang import ParseError
     from .ops import MissingRule
     from .symbols import BadName
     try:

@@ -4,7 +4,7 @@
 order a reverse pass computes them: size and time linear in the number of
 nodes), the local factors along each path from ``wrt`` to the output (the
 textbook's product), the closed form, and a numeric cross-check against
-finite differences through :mod:`derive.check`.
+finite differences through :mod:`derive.numeric`.
 
 >>> from derive.graph import Graph
 >>> from derive import sigmoid
@@ -30,8 +30,7 @@ from functools import cached_property
 
 import sympy as sp
 
-from .printing import latex, text
-from .ops import OPS, unevaluated_product
+from .ops import unevaluated_product
 from .symbols import adjoint
 
 MAX_PATHS = 256  # more paths than this are shown as the program, not enumerated
@@ -46,15 +45,12 @@ class Assignment:
     expr: sp.Expr
 
     def __str__(self):
-        return "%s = %s" % (text(self.target), text(self.expr))
+        from .render.text import as_text
+        return as_text(self)
 
     def latex(self):
-        return "%s = %s" % (latex(self.target), latex(self.expr))
-
-
-def _parens(s, expr):
-    """A factor in a product: a sum or a negative term in brackets, ``(y₄ − y)``, ``(−p₁·p₂)``."""
-    return "(%s)" % s if expr.is_Add or expr.could_extract_minus_sign() else s
+        from .render.latex import as_latex
+        return as_latex(self)
 
 
 @dataclass(frozen=True)
@@ -67,18 +63,16 @@ class Factor:
     rule: str | None = None  # set when child = f(parent) for a table function f
 
     def label(self):
-        return "∂%s/∂%s" % (text(self.child), text(self.parent))
+        from .render.text import partial
+        return partial(self.child, self.parent)
 
     def __str__(self):
-        if self.rule:
-            return "%s′(%s)" % (OPS[self.rule].text, text(self.parent))
-        return _parens(text(self.value), self.value)
+        from .render.text import as_text
+        return as_text(self)
 
     def latex(self):
-        if self.rule:
-            return r"%s'\left(%s\right)" % (OPS[self.rule].latex, latex(self.parent))
-        s = latex(self.value)
-        return r"\left(%s\right)" % s if self.value.is_Add or self.value.could_extract_minus_sign() else s
+        from .render.latex import as_latex
+        return as_latex(self)
 
 
 class Path(tuple):
@@ -88,21 +82,27 @@ class Path(tuple):
     def value(self):
         return sp.Mul(*(f.value for f in self))
 
-    def _shown(self):
+    def shown(self):
+        """The factors a product shows: those that are not 1 (the first one if all are)."""
         shown = [f for f in self if f.value != 1]
         return shown or list(self[:1])
 
     def __str__(self):
-        return " · ".join(str(f) for f in self._shown())
+        from .render.text import as_text
+        return as_text(self)
 
     def labels(self):
-        return " · ".join(f.label() for f in self)
+        """The factors' names, ``∂C/∂h · ∂h/∂z``."""
+        from .render.text import labels
+        return labels(self)
 
     def latex(self):
-        return r" \cdot ".join(f.latex() for f in self._shown())
+        from .render.latex import as_latex
+        return as_latex(self)
 
     def latex_labels(self):
-        return " ".join(r"\frac{\partial %s}{\partial %s}" % (latex(f.child), latex(f.parent)) for f in self)
+        from .render.latex import labels
+        return labels(self)
 
 
 class PathSum(tuple):
@@ -112,17 +112,7 @@ class PathSum(tuple):
     def value(self):
         return sp.Add(*(p.value for p in self))
 
-    def __str__(self):
-        return " + ".join(f"[{p}]" for p in self)
-
-    def labels(self):
-        return " + ".join(p.labels() for p in self)
-
-    def latex(self):
-        return " + ".join(r"\left[%s\right]" % p.latex() for p in self)
-
-    def latex_labels(self):
-        return " + ".join(p.latex_labels() for p in self)
+    __str__, labels, latex, latex_labels = Path.__str__, Path.labels, Path.latex, Path.latex_labels
 
 
 def _term(adj, local):
@@ -162,12 +152,11 @@ class Gradient:
     """∂output/∂wrt by reverse mode: ``.program``, ``.factors``, ``.expr``, ``.check()``."""
 
     def __init__(self, graph, output, wrt):
-        from .graph import Vector
         self.graph = graph
         if isinstance(output, (list, tuple)):
             raise ValueError("the output of grad must be one scalar node")
         self.output = graph.node(output).symbol  # a node's symbol or its name
-        self.single = not isinstance(wrt, (list, tuple, Vector))
+        self.single = not isinstance(wrt, (list, tuple))  # a graph's Vector is a tuple
         self.wrt = tuple(graph.node(w).symbol for w in ((wrt,) if self.single else wrt))
         self.program, self._relevant = reverse_pass(graph, self.output, self.wrt)
 
@@ -228,10 +217,7 @@ class Gradient:
 
     def factors_of(self, w=None):
         """The local factors along each path: a :class:`Path`, or a :class:`PathSum`."""
-        paths = []
-        for trail in self.paths(w):
-            paths.append(Path(Factor(c, p, self.graph.local(c, p), self.graph.unary_rule(c))
-                              for c, p in zip(trail, trail[1:])))
+        paths = [Path(self.factor(c, p) for c, p in zip(trail, trail[1:])) for trail in self.paths(w)]
         if len(paths) == 1:
             return paths[0]
         return PathSum(paths)
@@ -243,42 +229,24 @@ class Gradient:
             return self.factors_of()
         return {w: self.factors_of(w) for w in self.wrt}
 
-    # -- printing -----------------------------------------------------------------
+    def factor(self, child, parent) -> Factor:
+        """The local factor ∂child/∂parent of one edge, with the rule that made it."""
+        return Factor(child, parent, self.graph.local(child, parent), self.graph.unary_rule(child))
 
-    def _lines(self, w):
-        f = self.factors_of(w)
-        head = "∂%s/∂%s = " % (text(self.output), text(w))
-        pad = " " * (len(head) - 2) + "= "
-        closed = self.expr if self.single else self.expr[self.wrt.index(w)]
-        lines = [head + (f.labels() if f else "0")]
-        if f:
-            lines.append(pad + str(f))
-        lines.append(pad + text(closed))
-        return lines
+    @cached_property
+    def on_path(self):
+        """The nodes on a path from a variable of ``wrt`` to the output."""
+        return set(self._relevant)
+
+    # -- printing: one-line delegates to derive.render ------------------------------------
 
     def __str__(self):
-        return "\n".join(line for w in self.wrt for line in self._lines(w))
+        from .render.text import as_text
+        return as_text(self)
 
     def __repr__(self):
         return "<Gradient of %s with respect to %s: %d assignments>" % (
             self.output, ", ".join(map(str, self.wrt)), len(self.program))
-
-    def _step(self, a):
-        """One assignment of the program, its terms written as adjoint · local factor, and why."""
-        if a.node == self.output:
-            return "%s = 1" % text(a.target), "the output: ∂%s/∂%s = 1" % ((text(self.output),) * 2)
-        children = [c for c in self.graph.children(a.node) if c in self._on_path]
-        if not children:
-            return "%s = 0" % text(a.target), "no path joins %s to %s" % (text(a.node), text(self.output))
-        terms, reasons = [], []
-        for c in children:
-            f = Factor(c, a.node, self.graph.local(c, a.node), self.graph.unary_rule(c))
-            terms.append(text(adjoint(c)) + ("" if f.value == 1 and not f.rule else " · " + str(f)))
-            rules = ", ".join(self.graph.rules(c, a.node)) or "none"
-            local = f.label() + (" = %s" % str(f) if f.rule else "")
-            reasons.append("node %s = %s: rule %s, local factor %s = %s" % (
-                text(c), text(self.graph.node(c).expr), rules, local, text(f.value)))
-        return "%s = %s" % (text(a.target), " + ".join(terms)), "; ".join(reasons)
 
     def explanation(self) -> str:
         """The text :meth:`explain` prints: the numbered reverse pass, the factors, the closed form.
@@ -296,32 +264,8 @@ class Gradient:
         closed form (each node replaced by its definition):
           ∂f/∂w = 2·w·x²
         """
-        wrt = ", ".join(text(w) for w in self.wrt)
-        lines = ["∂%s/∂%s by the chain rule in reverse mode (x̄ = ∂%s/∂x, from the output back):" % (
-            text(self.output), wrt if self.single else "{%s}" % wrt, text(self.output))]
-        for i, a in enumerate(self.program, 1):
-            step, why = self._step(a)
-            lines.append("  %d. %s    [%s]" % (i, step, why))
-        closed = []
-        for k, w in enumerate(self.wrt):
-            head = "∂%s/∂%s = " % (text(self.output), text(w))
-            try:
-                f = self.factors_of(w)
-            except ValueError as exc:  # too many paths to list: the program above is the derivation
-                lines.append("the local factors: %s" % exc)
-                f = None
-            if f is not None:
-                kind = "each path (summed over the paths)" if isinstance(f, PathSum) else "the path"
-                lines.append("the product of the local factors along %s from %s to %s:" % (
-                    kind, text(w), text(self.output)))
-                if f:
-                    pad = " " * (len(head) - 2) + "= "
-                    lines += ["  " + head + f.labels(), "  " + pad + str(f)]
-                else:
-                    lines.append("  no path: " + head + "0")
-            closed.append("  " + head + text(self.expr if self.single else self.expr[k]))
-        lines.append("closed form (each node replaced by its definition):")
-        return "\n".join(lines + closed)
+        from .render.text import as_text
+        return as_text(self, "explain")
 
     def explain(self, file=None):
         """Print the derivation: which rule at which node, the local factor it gave, their product, the closed form.
@@ -330,25 +274,14 @@ class Gradient:
         """
         print(self.explanation(), file=file)
 
-    @cached_property
-    def _on_path(self):
-        return set(self._relevant)
-
     def latex(self):
         """An ``aligned`` block: labels, the product of factors, the closed form."""
-        rows = []
-        for i, w in enumerate(self.wrt):
-            f = self.factors_of(w)
-            closed = self.expr if self.single else self.expr[i]
-            lhs = r"\frac{\partial %s}{\partial %s}" % (latex(self.output), latex(w))
-            if f:
-                rows.append(r"%s &= %s \\ &= %s \\ &= %s" % (lhs, f.latex_labels(), f.latex(), latex(closed)))
-            else:
-                rows.append(r"%s &= %s" % (lhs, latex(closed)))
-        return r"\begin{aligned}%s\end{aligned}" % r" \\ ".join(rows)
+        from .render.latex import as_latex
+        return as_latex(self)
 
     def _repr_latex_(self):
-        return "$$%s$$" % self.latex()
+        from .render.latex import jupyter
+        return jupyter(self)
 
     # -- numbers --------------------------------------------------------------------
 
@@ -357,7 +290,7 @@ class Gradient:
 
         It takes a dict {leaf symbol: array} and returns (output, {w: ∂output/∂w}).
         """
-        from .evaluate import compile_program
+        from .numeric import compile_program
         return compile_program(self)
 
     def check(self, n=100, seed=0, domains=None, tol=None):
@@ -365,7 +298,8 @@ class Gradient:
 
         Points near a kink of any node (a ReLU input at 0, say) are not sampled.
         """
-        from .check import GRADCHECK, check_gradient, kinks
+        from .numeric import GRADCHECK, check_gradient
+        from .ops import kinks
         run = self.numeric()
         symbols = list(run.arguments) + [w for w in self.wrt if w not in run.arguments]
         avoid, ancestors = [], self.graph.ancestors(self.output)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .ops import OPS, derivative, merge_identical, notation_ops, op_of
-from .symbols import check_name, symbol
+from .symbols import valid_name, symbol
 
 NOTATION_OPS = notation_ops()  # f′(z) for the unary functions of the op table
 
@@ -133,7 +133,7 @@ class Graph:
         return node.symbol
 
     def _leaf(self, name, kind, size):
-        check_name(name)
+        valid_name(name)
         if size is None:
             return self._add(name, kind)
         return Vector(name, [self._add(f"{name}_{i}", kind, family=name) for i in range(1, size + 1)])
@@ -158,7 +158,7 @@ class Graph:
         ...
         derive.graph.GraphError: node 'y' uses 'u', which is not an earlier node of this graph
         """
-        check_name(name)
+        valid_name(name)
         if isinstance(expr, FamilyOp):
             return self._let_family(name, expr)
         if isinstance(expr, (list, tuple)):
@@ -299,11 +299,8 @@ class Graph:
         >>> g.edge_label(z, x), g.edge_label(h, z)
         ('w', 'σ′(z)')
         """
-        from .printing import text
-        rule = self.unary_rule(child)
-        if rule:
-            return "%s′(%s)" % (OPS[rule].text, text(parent))
-        return text(self.local(child, parent))
+        from .render.text import edge_label
+        return edge_label(self, child, parent)
 
     def edges(self, output=None):
         """Every edge ``(parent, child)`` of the graph (of the ancestors of ``output`` when given)."""
@@ -349,9 +346,8 @@ class Graph:
         """The graph in Graphviz DOT, each edge labelled with its local derivative ∂child/∂parent.
 
         ``output`` (default: the last node defined) limits the drawing to its
-        ancestors; the paths from ``wrt`` (a node or a list) to it are red.
-        Labels are :meth:`edge_label`, with quotes and backslashes escaped.
-        Render with ``dot -Tsvg``; nothing here needs Graphviz.
+        ancestors; the paths from ``wrt`` (a node or a list) to it are red
+        (:func:`derive.render.graphs.to_dot`).  Render with ``dot -Tsvg``.
 
         >>> g = Graph(); w, x = g.param('w'), g.input('x')
         >>> print(g.to_dot(g.let('f', (w * x)**2 / 2), wrt=w))
@@ -366,49 +362,20 @@ class Graph:
           "x" -> "f" [label="w²·x"];
         }
         """
-        from .printing import text
-        output = self._last(output)
-        keep = self.ancestors(output)
-        hot = self._on_path(output, wrt)
-        red = ', color="#d62728", penwidth=2'
-        fills = {"input": "white", "param": "#dcebf7", "let": "#eeeeee"}
-        lines = ["digraph derive {", "  rankdir=LR;",
-                 '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans"];',
-                 '  edge [fontname="DejaVu Sans", fontsize=10];']
-        for n in self._nodes.values():
-            if n.symbol in keep:
-                tip = "" if n.expr is None else ", tooltip=%s" % _dot_string(
-                    "%s = %s" % (text(n.symbol), text(n.expr)))
-                lines.append("  %s [label=%s%s, fillcolor=\"%s\"%s];" % (
-                    _dot_string(n.name), _dot_string(text(n.symbol)), tip, fills[n.kind],
-                    red if n.symbol in hot else ""))
-        for p, c in self.edges(output):
-            lines.append("  %s -> %s [label=%s%s];" % (
-                _dot_string(p.name), _dot_string(c.name), _dot_string(self.edge_label(c, p)),
-                red if p in hot and c in hot else ""))
-        lines.append("}")
-        return "\n".join(lines)
+        from .render.graphs import to_dot
+        return to_dot(self, output, wrt)
 
     def draw(self, output=None, wrt=None):
         """A matplotlib drawing of the graph with the local derivatives on the edges; returns the Figure.
 
-        The same drawing as the report's (:func:`derive.figures.graph_drawing`):
-        the ancestors of ``output`` (default: the last node defined), the paths
-        from ``wrt`` (a node or a list) in red.  matplotlib is imported here,
-        not by ``import derive``.  Save it with ``fig.savefig("graph.pdf")``;
-        Jupyter shows it (as PNG) when it is the last value of a cell.
+        The report's drawing (:func:`derive.render.graphs.draw`): the ancestors
+        of ``output`` (default: the last node defined), the paths from ``wrt``
+        in red.  matplotlib is imported here, not by ``import derive``.  Save it
+        with ``fig.savefig("graph.pdf")``; Jupyter shows it when it is the last
+        value of a cell.
         """
-        import matplotlib
-        from .figures import STYLE, graph_drawing
-        output = self._last(output)
-        with matplotlib.rc_context(STYLE):
-            fig = graph_drawing(self, output, [] if wrt is None else wrt)
-            if wrt is None:
-                fig.axes[0].set_title("Edges: the local derivatives ∂child/∂parent", fontsize=9)
-        # The figure is made without pyplot, so no backend displays it by itself: give it
-        # the PNG that Jupyter shows for the last value of a cell (IPython's _repr_png_).
-        fig._repr_png_ = lambda: _png(fig)
-        return fig
+        from .render.graphs import draw
+        return draw(self, output, wrt)
 
     def closed_form(self, sym):
         """The node's expression in inputs and parameters only (built once, then cached)."""
@@ -503,29 +470,11 @@ class Graph:
         parameters  w₁
           z₁ = w₁·x₁ + 1
         """
-        from .printing import text
-        lines = []
-        for kind, label in (("input", "inputs      "), ("param", "parameters  ")):
-            names = [text(n.symbol) for n in self._nodes.values() if n.kind == kind]
-            if names:
-                lines.append(label + ", ".join(names))
-        lines += ["  %s = %s" % (text(n.symbol), text(n.expr)) for n in self._nodes.values() if n.kind == "let"]
-        return "\n".join(lines)
+        from .render.text import as_text
+        return as_text(self)
 
     def __repr__(self):
         kinds = {k: sum(n.kind == k for n in self._nodes.values()) for k in ("input", "param", "let")}
         return "Graph(%d inputs, %d params, %d nodes defined by let)" % (
             kinds["input"], kinds["param"], kinds["let"])
 
-
-def _dot_string(s):
-    """``s`` as a double-quoted DOT string: backslashes, quotes and newlines escaped."""
-    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _png(fig):
-    """The figure as PNG bytes, at a resolution for the screen."""
-    import io
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    return buffer.getvalue()

@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "run_limited_many", "check_seconds",
+__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "run_limited_many", "valid_seconds",
            "MAX_SECONDS"]
 
 MAX_SECONDS = 24 * 3600  # the longest time limit accepted anywhere: a day
@@ -39,7 +39,7 @@ _READ_CHUNK = 1 << 20
 _EXIT_GRACE = 1.0  # seconds a worker that has sent its result gets to exit
 
 
-def check_seconds(seconds, what="timeout") -> float:
+def valid_seconds(seconds, what="timeout") -> float:
     """``seconds`` as a float if it is a time limit in (0, MAX_SECONDS], else ValueError (one line).
 
     Every entry point that takes a time limit (``derive verify --timeout``,
@@ -47,9 +47,9 @@ def check_seconds(seconds, what="timeout") -> float:
     checks it here, so ``inf``, ``nan``, ``1e10`` or ``"30"`` is a clear error
     before any work, never an OverflowError deep inside.
 
-    >>> check_seconds(2)
+    >>> valid_seconds(2)
     2.0
-    >>> check_seconds(float("inf"))
+    >>> valid_seconds(float("inf"))
     Traceback (most recent call last):
     ...
     ValueError: timeout must be a number of seconds in (0, 86400], not inf
@@ -97,7 +97,7 @@ class time_limit:
     """
 
     def __init__(self, seconds):
-        self.seconds = None if seconds is None else check_seconds(seconds, "a time limit")
+        self.seconds = None if seconds is None else valid_seconds(seconds, "a time limit")
         self._active = self._armed = False
 
     def __enter__(self):
@@ -285,7 +285,7 @@ def run_limited(fn, *args, timeout=10.0, memory_mb=2048, cpu_seconds=None, **kwa
     >>> run_limited(pow, 2, 10, memory_mb=1024).value
     1024
     """
-    timeout = check_seconds(timeout)
+    timeout = valid_seconds(timeout)
     cpu_seconds = math.ceil(timeout) + 1 if cpu_seconds is None else math.ceil(cpu_seconds)
     for stream in (sys.stdout, sys.stderr):  # so the worker's copy of the buffers starts empty
         try:
@@ -348,7 +348,7 @@ def run_limited_many(calls, *, jobs=2, timeout=10.0, memory_mb=2048, cpu_seconds
     >>> [o.value for o in run_limited_many([(pow, (2, 3)), (abs, (-4,))])]
     [8, 4]
     """
-    timeout = check_seconds(timeout)
+    timeout = valid_seconds(timeout)
     cpu = math.ceil(timeout) + 1 if cpu_seconds is None else math.ceil(cpu_seconds)
     pending, running, outcomes = list(enumerate(calls)), {}, [None] * len(calls)
 

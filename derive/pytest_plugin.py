@@ -45,16 +45,16 @@ def pytest_configure(config):
     config.addinivalue_line("markers", MARKER)
 
 
-def check_marks(item) -> list[str]:
+def claim_failures(item) -> list[str]:
     """The failure messages of the ``claim`` markers of a test item, in the order they are written.
 
     >>> from types import SimpleNamespace as Mark
     >>> class Item:
     ...     def iter_markers(self, name): return [Mark(args=("sigmoid(0) = 1/2",), kwargs={})]
-    >>> check_marks(Item())
+    >>> claim_failures(Item())
     []
     """
-    from .parse import ParseError
+    from .lang import ParseError
     from .testing import ClaimFailed, assert_claim
     failures = []
     for mark in reversed(list(item.iter_markers("claim"))):  # decorators apply bottom-up
@@ -78,7 +78,7 @@ def pytest_runtest_call(item):
     """
     if next(iter(item.iter_markers("claim")), None) is None:
         return
-    failures = check_marks(item)
+    failures = claim_failures(item)
     if failures:
         pytest.fail("\n\n".join(failures), pytrace=False)
 

@@ -1,8 +1,8 @@
 """A derivation step: a SymPy relation and the one-line reason it holds.
 
 The verifier and the proof catalogue both return lists of :class:`Step`;
-terminals show them with :func:`derive.printing.text`, reports and Jupyter
-with :func:`derive.printing.latex`.
+they are data: :mod:`derive.render.text` lays them out for terminals,
+:mod:`derive.render.latex` for reports and Jupyter.
 
 >>> import sympy as sp
 >>> x = sp.Symbol('x', real=True)
@@ -15,11 +15,6 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .printing import latex, text
-
-
-_TEXT_OP = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
-_LATEX_OP = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
 
 
 @dataclass(frozen=True)
@@ -31,10 +26,12 @@ class Rel:
     rhs: object
 
     def text(self) -> str:
-        return "%s %s %s" % (text(self.lhs), _TEXT_OP[self.op], text(self.rhs))
+        from .render.text import as_text
+        return as_text(self)
 
     def latex(self) -> str:
-        return "%s %s %s" % (latex(self.lhs), _LATEX_OP[self.op], latex(self.rhs))
+        from .render.latex import as_latex
+        return as_latex(self)
 
 
 @dataclass(frozen=True)
@@ -45,18 +42,21 @@ class Step:
     why: str
 
     def text(self) -> str:
-        r = self.relation
-        return r if isinstance(r, str) else r.text() if isinstance(r, Rel) else text(r)
+        """The relation as one line of Unicode (a sentence as it is)."""
+        from .render.text import relation
+        return relation(self.relation)
 
     def latex(self) -> str:
-        r = self.relation
-        return r"\text{%s}" % r if isinstance(r, str) else r.latex() if isinstance(r, Rel) else latex(r)
+        """The relation in LaTeX (a sentence as escaped ``\\text{…}``)."""
+        from .render.latex import as_latex
+        return as_latex(self)
 
     def as_dict(self) -> dict:
         return {"relation": self.text(), "latex": self.latex(), "justification": self.why}
 
     def __str__(self):
-        return "%s    [%s]" % (self.text(), self.why)
+        from .render.text import as_text
+        return as_text(self)
 
 
 def eq(lhs, rhs, why) -> Step:

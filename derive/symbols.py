@@ -27,10 +27,10 @@ class BadName(ValueError):
     """A name that may not become a symbol."""
 
 
-def check_name(name) -> str:
+def valid_name(name) -> str:
     """Return ``name`` if it matches ``[A-Za-z][A-Za-z0-9_]*`` (≤ 32 chars), else raise BadName.
 
-    >>> check_name('z4')
+    >>> valid_name('z4')
     'z4'
     """
     if not isinstance(name, str) or not NAME_RE.match(name) or "__" in name:
@@ -46,7 +46,7 @@ def symbol(name, **assumptions) -> sp.Symbol:
     True
     """
     assumptions.setdefault("real", True)
-    return sp.Symbol(check_name(name), **assumptions)
+    return sp.Symbol(valid_name(name), **assumptions)
 
 
 ADJOINT_SUFFIX = "__bar"  # "__" never occurs in a user's name, so adjoints cannot clash

@@ -1,12 +1,12 @@
 """Assertions for your own pytest suite: a textbook formula is proved, or the test fails.
 
-Each helper takes claim strings, read by the allow-list parser of :mod:`derive.parse` (never
+Each helper takes claim strings, read by the allow-list parser of :mod:`derive.lang` (never
 ``eval`` or ``sympify``), or SymPy objects, and runs the verifier of :mod:`derive.verify` in a
 time-limited worker.  When the claim holds it returns the :class:`~derive.verify.Verdict` (or
-the :class:`~derive.check.Evidence`); otherwise it raises :class:`ClaimFailed`, an
+the :class:`~derive.numeric.Evidence`); otherwise it raises :class:`ClaimFailed`, an
 ``AssertionError`` whose message gives the verdict, the counterexample with both sides
 evaluated, the numbered steps tried and the evidence.  Bad input raises
-:class:`~derive.parse.ParseError` (one line) before anything runs.
+:class:`~derive.lang.ParseError` (one line) before anything runs.
 
 >>> import sympy as sp
 >>> from derive import sigmoid
@@ -19,26 +19,23 @@ evaluated, the numbered steps tried and the evidence.  Bad input raises
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 from functools import reduce
 
-import mpmath
 import sympy as sp
 
-from .check import GRADCHECK, check_gradient
-from .limits import check_seconds, run_limited
-from .parse import Claim, Diff, Domain, Infimum, ParseError, Supremum, parse_assumptions, parse_claim, \
-    parse_expression, resolve_derivatives as resolve
-from .symbols import BadName, symbol
-from .terminal import visible
-from .verify import VERIFY_SECONDS, Verdict, decide
+from .lang import Claim, Diff, Infimum, ParseError, Supremum, parse_claim, parse_expression, parse_variable, \
+    prepare, rebase, resolve_derivatives as resolve
+from .limits import valid_seconds
+from .numeric import GRADCHECK, check_gradient
+from .ops import MissingRule
+from .render.terminal import visible
+from .verify import VERIFY_SECONDS, Verdict, decide_limited
 
 __all__ = ["ClaimFailed", "check_claim", "explain", "assert_claim", "assert_identity", "assert_bound",
            "assert_max", "assert_grad", "assert_numeric_grad"]
 
 _OPS = {"==": "=", "<=": "<=", "<": "<", ">=": ">=", ">": ">"}
-_SIGNS = (("positive", "> 0"), ("negative", "< 0"), ("nonnegative", ">= 0"), ("nonpositive", "<= 0"))
 
 
 class ClaimFailed(AssertionError):
@@ -53,7 +50,7 @@ class ClaimFailed(AssertionError):
         self.verdict, self.evidence = verdict, evidence
 
 
-# --- input: strings through derive.parse, SymPy objects as they are ----------------------
+# --- input: strings through derive.lang, SymPy objects as they are ----------------------
 
 def _expr(value):
     """A SymPy expression from a string (allow-list parser), a number or a SymPy object (whose
@@ -69,52 +66,10 @@ def _expr(value):
         return sp.Rational(exact.numerator, exact.denominator)
     if not isinstance(value, sp.Expr):
         raise TypeError(f"expected a claim string or a SymPy expression, got {type(value).__name__}")
-    return value.replace(lambda e: isinstance(e, sp.Derivative), lambda d: reduce(Diff, d.variables, d.expr))
-
-
-def _real(expr, conditions):
-    """``expr`` over derive's real symbols; a symbol's sign or integer facts become conditions."""
-    swap = {}
-    for s in expr.atoms(sp.Symbol):
-        try:
-            swap[s] = symbol(s.name)
-        except BadName as exc:
-            raise ParseError(str(exc)) from None
-        sign = next((rel for fact, rel in _SIGNS if getattr(s, "is_" + fact)), "")
-        if s.is_integer or sign:
-            conditions.append(f"{s.name}{' integer' if s.is_integer else ''} {sign}".strip())
-    return expr.xreplace(swap)
-
-
-def _variable(var) -> sp.Symbol:
-    result = parse_expression(var.name if isinstance(var, sp.Symbol) else var)
-    if not isinstance(result, sp.Symbol):
-        raise ParseError(f"expected a variable name, got {_show(var)!r}")
-    return result
-
-
-def _domain_text(name, d: Domain) -> str:
-    iv = d.interval
-    return (f"{name}{' integer' if d.integer else ''} in {'(' if iv.left_open or iv.inf.is_infinite else '['}"
-            f"{iv.inf}, {iv.sup}{')' if iv.right_open or iv.sup.is_infinite else ']'}")
-
-
-def _assumptions(assume, facts, names) -> tuple[dict, tuple]:
-    """(name -> Domain, the conditions as text) from strings, a list of them or a dict of Domains."""
-    given, texts = {}, [assume] if isinstance(assume, str) else list(assume or ())
-    if isinstance(assume, dict):
-        for name, d in assume.items():
-            if not isinstance(d, Domain):
-                raise TypeError(f"assume[{name!r}] must be a derive.parse.Domain, got {type(d).__name__}")
-            given[_variable(name).name] = d
-        texts = [_domain_text(name, d) for name, d in given.items()]
-    domains = parse_assumptions([*facts, *([] if given else texts)])
-    for name, d in given.items():
-        domains[name] = domains[name].intersect(d) if name in domains else d
-    stray = sorted(set(domains) - set(names))
-    if stray:
-        raise ParseError(f"assumption on {stray[0]!r}, which the claim does not use")
-    return domains, tuple(dict.fromkeys([*facts, *texts]))
+    try:
+        return value.replace(lambda e: isinstance(e, sp.Derivative), lambda d: reduce(Diff, d.variables, d.expr))
+    except MissingRule as exc:
+        raise ParseError(f"cannot differentiate {sp.sstr(value)[:60]}: {str(exc)[:120]}") from None
 
 
 def _show(value) -> str:
@@ -140,14 +95,9 @@ def _claim(claim, rhs=None, rel="=", allowed=tuple(_OPS.values())) -> Claim:
 
 
 def _run(claim: Claim, assume, timeout) -> Verdict:
-    """Verify ``claim`` with :func:`derive.verify.decide` in a time- and memory-limited worker."""
-    timeout = check_seconds(timeout)
-    conditions = []
-    lhs, rhs = _real(claim.lhs, conditions), _real(claim.rhs, conditions)
-    names = {s.name for s in (lhs.atoms(sp.Symbol) | rhs.atoms(sp.Symbol))} | set(re.findall(r"\w+", claim.text))
-    domains, shown = _assumptions(assume, conditions, names)
-    outcome = run_limited(decide, Claim(lhs, claim.rel, rhs, claim.text), domains, shown, timeout=timeout)
-    return outcome.value if outcome.ok else Verdict(claim.text, "unknown", assumptions=shown, reason=outcome.reason)
+    """Verify ``claim`` under ``assume`` (:func:`derive.lang.prepare`) in a time- and memory-limited worker."""
+    timeout = valid_seconds(timeout)
+    return decide_limited(prepare(claim, assume), timeout)
 
 
 # --- the verdict, and the message when it is not the one wanted ---------------------------
@@ -160,12 +110,8 @@ def check_claim(claim, assume=None, *, timeout: float = VERIFY_SECONDS) -> Verdi
     >>> check_claim(sp.Le(sp.log(1 + x**2), x**2)).status
     'proved'
     """
-    check_seconds(timeout)
+    valid_seconds(timeout)
     return _run(_claim(claim), assume, timeout)
-
-
-def _number(value: str) -> str:
-    return mpmath.nstr(mpmath.mpf(value), 12)
 
 
 def explain(verdict: Verdict, expect: str = "proved") -> str:
@@ -174,25 +120,8 @@ def explain(verdict: Verdict, expect: str = "proved") -> str:
     >>> print(explain(check_claim("x**2 >= x")).splitlines()[1])
       counterexample at x = 1/2: lhs = 0.25, rhs = 0.5
     """
-    head = f"claim {verdict.claim} is {verdict.status.upper()}"
-    if verdict.reason:
-        head += f" ({verdict.reason})"
-    if expect == "refuted" and verdict.status != "refuted":
-        head += ", but it was expected to be refuted"
-    elif verdict.status == "supported":
-        head += "; pass allow_numeric=True to accept numeric support"
-    lines = [head]
-    if verdict.counterexample is not None:
-        at = ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items())
-        sides = f"lhs = {_number(verdict.sides[0])}, rhs = {_number(verdict.sides[1])}" if verdict.sides else ""
-        lines.append(f"  counterexample at {at}: {sides}" if at else f"  counterexample: constant sides, {sides}")
-    if verdict.assumptions:
-        lines.append("  assuming " + "; ".join(verdict.assumptions))
-    lines.append("steps tried:" if verdict.steps else "steps tried: none recorded")
-    lines += [f"  {i}. {step.text()}    [{step.why}]" for i, step in enumerate(verdict.steps, 1)]
-    if verdict.evidence:
-        lines += ["evidence:", *(f"  {e}" for e in verdict.evidence)]
-    return "\n".join(lines)
+    from .render.text import as_text
+    return as_text(verdict, "failure", expect=expect)
 
 
 def _judge(verdict: Verdict, allow_numeric=False, expect="proved") -> Verdict:
@@ -261,7 +190,7 @@ def assert_max(expr, var, value, assume=None, *, kind="max", allow_numeric=False
     __tracebackhide__ = True
     if kind not in ("max", "min"):
         raise ValueError(f"kind must be 'max' or 'min', not {kind!r}")
-    x = _variable(var)
+    x = parse_variable(var)
     claim = Claim((Supremum if kind == "max" else Infimum)(_expr(expr), x), "=", _expr(value),
                   f"{kind}({_show(expr)}, {x}) = {_show(value)}")
     return _judge(_run(claim, assume, timeout), allow_numeric)
@@ -273,15 +202,16 @@ def _gradient_target(target, wrt):
     from .graph import Graph
     if isinstance(target, tuple) and len(target) == 2 and isinstance(target[0], Graph):
         graph, out = target
-        target = graph.grad(graph[out] if isinstance(out, str) else out, _variable(wrt))
+        target = graph.grad(graph[out] if isinstance(out, str) else out, parse_variable(wrt))
     if isinstance(target, Gradient):
-        grad = target if wrt is None else target.of(_variable(wrt))
+        grad = target if wrt is None else target.of(parse_variable(wrt))
         if not grad.single:
             raise ValueError("name one variable: assert_grad(gradient, wrt, expected)")
         return (f"diff({grad.output}, {grad.wrt[0]})", grad.expr, grad.graph.closed_form(grad.output),
                 grad.wrt[0], [grad.check()])
-    f, x = _expr(target), _variable(wrt)
-    return f"diff({_show(target)}, {x})", Diff(f, x), f, x, []
+    f, x = _expr(target), parse_variable(wrt)
+    own = next((s for s in f.free_symbols if s.name == x.name), x)  # differentiate by f's own symbol
+    return f"diff({_show(target)}, {x})", Diff(f, own), f, x, []
 
 
 def assert_grad(graph_or_expr, wrt, expected, assume=None, *, allow_numeric=False, n=100, seed=0,
@@ -312,25 +242,29 @@ def _callable(value) -> bool:  # a Python function, not a SymPy object
 
 
 def _finite_differences(f, grads, wrt, assume, n, seed, tol):
-    """:func:`derive.check.check_gradient` of strings, SymPy objects or callables, under ``assume``."""
-    conditions = []
+    """:func:`derive.numeric.check_gradient` of strings, SymPy objects or callables, under ``assume``."""
     if not _callable(f):
-        f = _real(resolve(_expr(f)), conditions)
+        f = resolve(_expr(f))
     elif wrt is None:
         raise TypeError("name the variables of a callable: assert_numeric_grad(f, grads, wrt=...)")
     wrt = sorted(f.free_symbols, key=str) if wrt is None else wrt
-    wrt = [_variable(w) for w in (wrt if isinstance(wrt, (list, tuple)) else [wrt])]
+    wrt = [parse_variable(w) for w in (wrt if isinstance(wrt, (list, tuple)) else [wrt])]
     if not _callable(grads):
         if isinstance(grads, dict):
-            named = {_variable(k).name: g for k, g in grads.items()}
+            named = {parse_variable(k).name: g for k, g in grads.items()}
             grads = [named.get(w.name) for w in wrt]
         grads = list(grads) if isinstance(grads, (list, tuple)) else [grads]
         if len(grads) != len(wrt) or any(g is None for g in grads):
             raise ValueError(f"give one claimed partial for each of {', '.join(w.name for w in wrt)}")
-        grads = {w: _real(resolve(_expr(g)), conditions) for w, g in zip(wrt, grads)}
+        grads = {w: resolve(_expr(g)) for w, g in zip(wrt, grads)}
+    exprs = ([] if _callable(f) else [f]) + (list(grads.values()) if isinstance(grads, dict) else [])
+    exprs, domains, _ = rebase(exprs, assume, also=[w.name for w in wrt])
+    if not _callable(f):
+        f, *exprs = exprs
+    if isinstance(grads, dict):
+        grads = dict(zip(grads, exprs))
     symbols = {*wrt, *(f.free_symbols if isinstance(f, sp.Basic) else ()),
                *(s for g in (grads.values() if isinstance(grads, dict) else ()) for s in g.free_symbols)}
-    domains, _ = _assumptions(assume, conditions, {s.name for s in symbols})
     return check_gradient(f, grads, wrt, n=n, seed=seed, tol=tol,
                           domains={s: domains[s.name] for s in symbols if s.name in domains})
 

@@ -1,7 +1,7 @@
 """The claim verifier: prove, refute with a confirmed counterexample, or say so.
 
 ``verify("LHS REL RHS", assume=[...])`` parses the claim with the allow-list
-parser (:mod:`derive.parse`), then, inside a time- and memory-limited worker
+parser and makes it ready with its domains (:func:`derive.lang.prepare`), then, inside a time- and memory-limited worker
 (:mod:`derive.limits`):
 
 1. replaces each ``max(f, x)`` / ``min(f, x)`` by its value, argued with
@@ -9,7 +9,7 @@ parser (:mod:`derive.parse`), then, inside a time- and memory-limited worker
 2. tries to show lhs − rhs ≡ 0 (or, for an inequality, that the difference
    keeps its sign) by named transforms: rewrite, cancel, expand, SymPy's sign
    rules, a global minimum in one variable, and a bounded ``simplify``;
-3. otherwise samples the claim numerically (:mod:`derive.check`) and confirms
+3. otherwise samples the claim numerically (:mod:`derive.numeric`) and confirms
    any violation with mpmath at 30 digits before calling it a refutation.
 
 Statuses: ``proved`` (a symbolic argument, listed), ``refuted`` (a
@@ -24,19 +24,18 @@ only, with N and the worst error), ``unknown``.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
 
-from .check import check_relation, confirm_counterexample
 from .extrema import Undecided, extremum
 from .ops import to_elementary
-from .limits import StepTimeout, check_seconds, run_limited, time_limit
-from .parse import Diff, Infimum, Supremum, parse_assumptions, parse_claim
+from .lang import Claim, Diff, Infimum, Supremum, prepare, with_domains
+from .limits import StepTimeout, run_limited, time_limit, valid_seconds
+from .numeric import check_relation, confirm_counterexample
 from .ops import OPS, op_of
-from .printing import text
+from .render.printing import text
 from .steps import Step, eq
 
 EXIT_CODES = {"proved": 0, "supported": 0, "refuted": 1, "unknown": 3}
@@ -47,7 +46,16 @@ NUMERIC_POINTS = 400
 
 @dataclass
 class Verdict:
-    """What :func:`verify` found: status, the steps it ran, counterexample, evidence."""
+    """What :func:`verify` found: status, the steps it ran, counterexample, evidence.
+
+    ``claim`` is the claim's text (as written; ``as_dict`` gives it); ``parsed``
+    is the :class:`~derive.lang.Claim` that was decided, so nothing re-reads the
+    text, and :attr:`rel` its relation.
+
+    >>> v = verify("x**2 >= 0")
+    >>> v.claim, v.rel, v.parsed.lhs
+    ('x**2 >= 0', '>=', x**2)
+    """
 
     claim: str
     status: str
@@ -57,6 +65,12 @@ class Verdict:
     evidence: list = field(default_factory=list)
     assumptions: tuple = ()
     reason: str = ""
+    parsed: Claim | None = None
+
+    @property
+    def rel(self) -> str | None:
+        """The claim's relation ('=', '<=', …), from :attr:`parsed`; None without one."""
+        return self.parsed.rel if self.parsed is not None else None
 
     @property
     def exit_code(self) -> int:
@@ -75,29 +89,13 @@ class Verdict:
         }
 
     def __str__(self):
-        lines = [f"claim     {self.claim}"]
-        if self.assumptions:
-            lines.append("assuming  " + "; ".join(self.assumptions))
-        lines.append(f"verdict   {self.status.upper()}" + (f" ({self.reason})" if self.reason else ""))
-        if self.steps:
-            lines.append("steps")
-            lines += [f"  {i}. {s.text()}    [{s.why}]" for i, s in enumerate(self.steps, 1)]
-        if self.counterexample is not None:
-            at = ", ".join(f"{k} = {v}" for k, v in self.counterexample.items()) or "(no variables)"
-            lines.append(f"counterexample  {at}")
-            if self.sides:
-                lines.append(f"  lhs = {self.sides[0]}\n  rhs = {self.sides[1]}   (mpmath, 30 digits)")
-        for e in self.evidence:
-            lines.append(f"evidence  {e}")
-        return "\n".join(lines)
+        """What ``derive verify`` prints (:mod:`derive.render.text`)."""
+        from .render.text import as_text
+        return as_text(self)
 
     def _relation(self):
-        """The claim's relation ('=', '<=', …), or None when the claim text does not parse."""
-        try:
-            return parse_claim(self.claim).rel
-        except Exception:  # a claim written by the catalogue in SymPy's syntax: read the operator
-            found = re.search(r" (<=|>=|=|<|>) ", self.claim)
-            return found.group(1) if found else None
+        """The claim's relation ('=', '<=', …), kept as data (:attr:`rel`); None without a parsed claim."""
+        return self.rel
 
     def explanation(self) -> str:
         """The text :meth:`explain` prints: the verdict and what it rests on, step by step.
@@ -114,46 +112,8 @@ class Verdict:
           the claim needs lhs ≥ rhs, but lhs − rhs = -0.25 (both sides with mpmath, 30 digits)
         numeric evidence: none
         """
-        meaning = {
-            "proved": "a symbolic argument, the steps below, cross-checked with numbers",
-            "refuted": "a counterexample, confirmed with mpmath at 30 digits",
-            "supported": "numeric agreement only; no symbolic proof was found",
-            "unknown": "neither proved nor refuted",
-        }.get(self.status, "")
-        lines = [f"claim: {self.claim}"]
-        if self.assumptions:
-            lines.append("assuming: " + "; ".join(self.assumptions))
-        lines.append(f"verdict: {self.status.upper()}" + (f" — {meaning}" if meaning else ""))
-        if self.reason:
-            lines.append(f"  why: {self.reason}")
-        if self.steps:
-            lines.append("derivation (each step with its justification):")
-            lines += [f"  {i}. {s.text()}    [{s.why}]" for i, s in enumerate(self.steps, 1)]
-        else:
-            lines.append("derivation: no symbolic step was found")
-        if self.counterexample is not None:
-            at = ", ".join(f"{k} = {v}" for k, v in self.counterexample.items()) or "(no variables)"
-            lines.append(f"counterexample: {at}")
-            if self.sides:
-                lhs, rhs = self.sides
-                lines += [f"  lhs = {lhs}", f"  rhs = {rhs}"]
-                rel = self._relation()
-                shown = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}.get(rel)
-                try:
-                    import mpmath
-                    with mpmath.workdps(30):
-                        gap = mpmath.nstr(mpmath.mpf(lhs) - mpmath.mpf(rhs), 12)
-                except (ValueError, TypeError):
-                    gap = None
-                if shown and gap is not None:
-                    lines.append(f"  the claim needs lhs {shown} rhs, but lhs − rhs = {gap} "
-                                 "(both sides with mpmath, 30 digits)")
-        if self.evidence:
-            lines.append("numeric evidence:")
-            lines += [f"  {e}" for e in self.evidence]
-        else:
-            lines.append("numeric evidence: none")
-        return "\n".join(lines)
+        from .render.text import as_text
+        return as_text(self, "explain")
 
     def explain(self, file=None):
         """Print the numbered steps with their justifications, the counterexample with both sides, the evidence.
@@ -163,36 +123,33 @@ class Verdict:
         print(self.explanation(), file=file)
 
     def _repr_latex_(self):
-        from .latex_text import escape
-        rows = r" \\ ".join(r"&%s && \text{(%s)}" % (s.latex(), escape(s.why)) for s in self.steps)
-        return r"$$\text{%s}\quad\begin{aligned}%s\end{aligned}$$" % (self.status, rows)
-
-
-def _conditions(assumptions):
-    return tuple(assumptions or ())
+        from .render.latex import jupyter
+        return jupyter(self)
 
 
 def verify(claim: str, assume=None, *, timeout: float = VERIFY_SECONDS) -> Verdict:
     """Verify ``claim`` under the assumptions ``assume`` (strings such as ``"p in (0,1)"``).
 
-    Bad input raises :class:`derive.parse.ParseError` (a one-line message);
-    everything else gives a :class:`Verdict`.
+    Bad input raises :class:`derive.lang.ParseError` (a one-line message);
+    everything else gives a :class:`Verdict`.  ``claim`` may also be a
+    :class:`~derive.lang.Claim` (see :func:`derive.lang.prepare`).
 
     >>> verify("p*0 + (1-p)*x/(1-p) = x", assume=["p in (0,1)"]).status
     'proved'
     """
-    timeout = check_seconds(timeout)
-    parsed = parse_claim(claim)
-    conditions = _conditions([assume] if isinstance(assume, str) else assume)
-    domains = parse_assumptions(conditions)
-    stray = sorted(name for name in domains if not re.search(rf"\b{name}\b", claim))
-    if stray:
-        from .parse import ParseError
-        raise ParseError(f"assumption on {stray[0]!r}, which the claim does not use")
-    outcome = run_limited(decide, parsed, domains, conditions, timeout=timeout)
+    return decide_limited(prepare(claim, assume), timeout)
+
+
+def decide_limited(claim: Claim, timeout: float = VERIFY_SECONDS) -> Verdict:
+    """:func:`decide` a prepared claim in a time- and memory-limited worker; ``unknown`` if it runs out.
+
+    >>> decide_limited(prepare("sigmoid(0) = 1/2")).status
+    'proved'
+    """
+    outcome = run_limited(decide, claim, timeout=valid_seconds(timeout))
     if outcome.ok:
         return outcome.value
-    return Verdict(claim, "unknown", assumptions=conditions, reason=outcome.reason)
+    return Verdict(claim.text, "unknown", assumptions=claim.assumptions, reason=outcome.reason, parsed=claim)
 
 
 def _limited(what, fn, *args):
@@ -207,11 +164,10 @@ def _limited(what, fn, *args):
 
 
 def _differentiate(expr, steps):
-    """Replace each diff(f, x), innermost first, by the rule table's derivative; show the step."""
+    """Replace each diff(f, x), innermost first, by the derivative it carries; show the step."""
     while expr.has(Diff):
         for node in sorted((d for d in expr.atoms(Diff) if not d.args[0].has(Diff)), key=sp.default_sort_key):
-            f, x = node.args
-            value = node.doit()
+            f, x, value = node.args  # the rule table's derivative, taken once when the claim was read
             ops = sorted({op_of(e) for e in sp.preorder_traversal(f) if not e.is_Atom and op_of(e) in OPS})
             steps.append(eq(sp.Derivative(f, x), value, "rule table: " + ", ".join(ops) if ops else "rule table"))
             expr = expr.xreplace({node: value})
@@ -270,8 +226,16 @@ def _branchwise(e):
     return sp.Piecewise(*zip(values, (c for _, c in e.args)))
 
 
-def _prove_zero(diff, steps):
-    """Try the transforms in turn on ``diff``; True when one reaches 0."""
+def prove_zero(diff, steps: list) -> bool:
+    """Try the named transforms (:data:`TRANSFORMS`) in turn on ``diff``; True when one reaches 0.
+
+    Each transform that changes the expression appends its step to ``steps``.
+
+    >>> from derive import sigmoid
+    >>> x, steps = sp.Symbol('x', real=True), []
+    >>> prove_zero(sigmoid(x) + sigmoid(-x) - 1, steps), steps[-1].why
+    (True, 'cancel common factors')
+    """
     current = diff
     for why, transform in TRANSFORMS:
         result = _limited(why, transform, current)
@@ -282,12 +246,6 @@ def _prove_zero(diff, steps):
         if current == 0:
             return True
     return False
-
-
-def _assumed(expr, domains):
-    """Put each variable's domain into its symbol's assumptions (positive, integer, …)."""
-    swap = {sp.Symbol(name, real=True): d.symbol(name) for name, d in domains.items()}
-    return expr.xreplace(swap), {v: k for k, v in swap.items()}
 
 
 def _sign_rules(diff, rel):
@@ -360,11 +318,11 @@ def _prove(verdict, lhs, rhs, rel, domains):
     if rel == "=":
         diff = lhs - rhs
         steps.append(eq(sp.Symbol("lhs") - sp.Symbol("rhs"), diff, "difference of the two sides, as SymPy normalises them"))
-        assumed, _ = _assumed(diff, domains)
+        assumed = with_domains(diff, domains)
         if assumed == 0 and diff != 0:
             steps.append(eq(diff, 0, "the variables' assumptions"))
-        return diff == 0 or assumed == 0 or _prove_zero(assumed, steps)
-    assumed, _ = _assumed(lhs - rhs, domains)
+        return diff == 0 or assumed == 0 or prove_zero(assumed, steps)
+    assumed = with_domains(lhs - rhs, domains)
     if _limited("sign rules", _sign_rules, assumed, rel):
         shown = {">=": "≥ 0", ">": "> 0", "<=": "≤ 0", "<": "< 0"}[rel]
         steps.append(Step(f"{text(lhs - rhs)} {shown}", "SymPy's sign rules under the assumptions"))
@@ -372,13 +330,18 @@ def _prove(verdict, lhs, rhs, rel, domains):
     return _one_variable(verdict, lhs, rhs, rel, domains) and verdict.status == "proved"
 
 
-def decide(claim, domains, conditions) -> Verdict:
-    """The verification itself (runs inside a limited worker; see :func:`verify`).
+def decide(claim: Claim) -> Verdict:
+    """The verification of a prepared claim (:func:`derive.lang.prepare`), here, without a worker.
 
-    A symbolic proof is still cross-checked numerically; should the numbers
-    contradict it, the verdict is ``unknown`` and says so, never ``proved``.
+    :func:`verify` runs it inside a limited worker.  A symbolic proof is still
+    cross-checked numerically; should the numbers contradict it, the verdict
+    is ``unknown`` and says so, never ``proved``.
+
+    >>> decide(prepare("sqrt(p**2) = p", "p > 0")).status
+    'proved'
     """
-    verdict = Verdict(claim.text, "unknown", assumptions=conditions)
+    domains = claim.domains
+    verdict = Verdict(claim.text, "unknown", assumptions=claim.assumptions, parsed=claim)
     try:
         lhs = _resolve_extrema(_differentiate(claim.lhs, verdict.steps), domains, verdict.steps).doit()
         rhs = _resolve_extrema(_differentiate(claim.rhs, verdict.steps), domains, verdict.steps).doit()

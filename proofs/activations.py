@@ -36,8 +36,9 @@ import sympy as sp
 
 from derive import elu, leaky_relu, relu
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_gradient
-from derive.ops import derivative
+from derive.render.figures import Figure
+from derive.numeric import Evidence, check_gradient
+from derive.ops import OPS, derivative
 from derive.symbols import symbol
 
 x = symbol("x")
@@ -72,6 +73,28 @@ def quotient_evidence(f_numeric, expected_right, expected_left, label):
                     f"for h = 1e-1 … 1e-8")
 
 
+def activations_figure(fig):
+    """ReLU, LeakyReLU (a = 0.1), ELU (a = 1) and their derivatives from the rule table (kink: left branch)."""
+    from derive.numeric import lambdify_numpy
+    z, x = symbol("z"), np.linspace(-3, 3, 601)
+    neg = x <= 0
+    left, right = fig.subplots(1, 2)
+    for colour, label, f, values in (("C0", "ReLU", relu(z), OPS["relu"].numpy(x)),
+                                     ("C2", "LeakyReLU, a = 0.1", leaky_relu(z, sp.Rational(1, 10)),
+                                      OPS["leaky_relu"].numpy(x, 0.1)),
+                                     ("C3", "ELU, a = 1", elu(z, 1), OPS["elu"].numpy(x, 1.0))):
+        slope = lambdify_numpy([z], derivative(f, z))
+        left.plot(x[neg], values[neg], color=colour, label=label)
+        right.plot(x[neg], np.broadcast_to(slope(x[neg]), x[neg].shape), color=colour)
+        right.plot([0], [slope(0.0)], "o", color=colour, ms=4.5, zorder=4)
+    left.plot(x[~neg], x[~neg], color="k", label="all three, x > 0")
+    right.plot(x[~neg], np.ones((~neg).sum()), color="k")
+    right.plot([0], [1], "o", mfc="white", color="k", ms=4.5, zorder=3)
+    left.set(xlabel="x", ylabel="f(x)", ylim=(-1.2, 3.1), title="Activations")
+    left.legend(loc="upper left")
+    right.set(xlabel="x", ylabel="f′(x)", ylim=(-0.1, 1.15), title="Derivatives (• value at x = 0)")
+
+
 class ReluDerivative(Proof):
     id = "relu-derivative"
     section = "3(4) 解决梯度问题"
@@ -81,8 +104,16 @@ class ReluDerivative(Proof):
                  "the left derivative 0, so ReLU′(0) does not exist (frameworks set ReLU′(0) = 0); "
                  "a unit whose input stays negative gets gradient 0 (a dead neuron).")
     erratum = True
+    why_wrong = ("ReLU′(x) = 1 only for x > 0; it is 0 for x < 0 and undefined at 0, so the derivative is not "
+                 "constantly 1.")
     correction = ("ReLU′(x) = 1 only for x > 0; ReLU′(x) = 0 for x < 0 and ReLU′(0) is undefined "
                   "(0 by convention), so the derivative is not 'constantly 1'.")
+    figures = (Figure(
+        "activations",
+        "ReLU, LeakyReLU (a = 0.1) and ELU (a = 1) with their derivatives. The derivative jumps at 0 "
+        "for ReLU and LeakyReLU (for ELU with a = 1 it is continuous); the filled dot is the value the "
+        "rule table uses at the kink, the left branch (0 for ReLU, a for LeakyReLU and ELU).",
+        activations_figure),)
 
     def derive(self):
         d = Derivation()
@@ -104,7 +135,7 @@ class ReluDerivative(Proof):
                "from ReLU′(−t) = 0 for all t > 0")
         return d
 
-    def check(self):
+    def evidence(self):
         return [check_gradient(relu(x), {x: derivative(relu(x), x)}, x, n=200),
                 quotient_evidence(lambda v: np.maximum(v, 0.0), 1.0, 0.0, "ReLU")]
 
@@ -138,7 +169,7 @@ class LeakyReluDerivative(Proof):
                "from LeakyReLU′(−t) = a > 0")
         return d
 
-    def check(self):
+    def evidence(self):
         f = leaky_relu(x, a)
         grad = check_gradient(f, {x: derivative(f, x)}, x, [x, a], n=200,
                               domains={a: sp.Interval(sp.Rational(1, 100), sp.Rational(1, 2))})
@@ -191,7 +222,7 @@ class EluDerivative(Proof):
                "from the limits above")
         return d
 
-    def check(self):
+    def evidence(self):
         f = elu(x, a)
         grad = check_gradient(f, {x: derivative(f, x)}, x, [x, a], n=200,
                               domains={a: sp.Interval(sp.Rational(1, 10), 2)})

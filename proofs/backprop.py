@@ -38,7 +38,8 @@ import sympy as sp
 
 from derive import sigmoid
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_gradient
+from derive.render.figures import Figure
+from derive.numeric import Evidence, check_gradient
 from derive.graph import Graph
 from derive.symbols import adjoint, is_adjoint, symbol
 
@@ -93,6 +94,14 @@ def params(g):
     return [g[f"{p}_{k}"] for k in range(1, 5) for p in ("w", "b")]
 
 
+def chain_graph_figure():
+    """The seed's four-layer sigmoid chain as a computation graph, the path from b₁ to C in red."""
+    from derive.nets import sigmoid_chain
+    from derive.render.graphs import graph_drawing
+    g, C = sigmoid_chain(depth=4)
+    return graph_drawing(g, C, g["b_1"])
+
+
 class Formula2ChainRule(Proof):
     id = "formula-2-chain-rule"
     section = "3(1) 梯度消失"
@@ -107,6 +116,11 @@ class Formula2ChainRule(Proof):
                  "order, equal factor by factor to ∂C/∂y₄ · σ′(z₄) · w₄ · σ′(z₃) · w₃ · σ′(z₂) · w₂ · σ′(z₁) · 1 "
                  "with σ′(z) = e^{−z}/(1 + e^{−z})²; the product is the derivative of the closed form, for "
                  "the squared error and for the cross-entropy (only ∂C/∂y₄ changes).")
+    figures = (Figure(
+        "chain-graph",
+        "The seed's 4-layer sigmoid chain as a computation graph. Each edge carries its local "
+        "derivative ∂child/∂parent; the highlighted path from b₁ to C multiplies to formula (2).",
+        chain_graph_figure, size=None),)
 
     def derive(self):
         d = Derivation()
@@ -135,7 +149,7 @@ class Formula2ChainRule(Proof):
         d.equal(tails[0], tails[1], "the factors after ∂C/∂y₄ do not depend on the loss")
         return d
 
-    def check(self):
+    def evidence(self):
         evidence = []
         for loss in ("squared", "cross-entropy"):
             g = seed_network(loss)
@@ -159,6 +173,9 @@ class BackpropComputesGradients(Proof):
                  "descent step θ ← θ − α∇C is a separate map that takes this gradient as input, and it lowers "
                  "C to first order: d/dα C(θ − α∇C)|₀ = −‖∇C‖².")
     erratum = True
+    why_wrong = ("Backpropagation, the chain rule from output to input, computes every layer's gradient exactly "
+                 "with no learning rate and no update; gradient descent is a separate step that takes those "
+                 "gradients as input, so it does not compute them.")
     correction = ("The gradients of every layer are computed by backpropagation (the chain rule, output to "
                   "input); gradient descent or another optimiser (momentum, Adam, …) then uses them to update "
                   "the parameters.")
@@ -199,7 +216,7 @@ class BackpropComputesGradients(Proof):
                "the reverse pass above has no α and no update")
         return d
 
-    def check(self):
+    def evidence(self):
         g = seed_network("squared")
         theta = params(g)
         grad = g.grad(g["C"], theta)

@@ -39,8 +39,8 @@ import sympy as sp
 
 from derive import sigmoid
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_expectation, check_gradient
-from derive.parse import Domain
+from derive.numeric import Evidence, check_expectation, check_gradient
+from derive.lang import Domain
 from derive.ops import derivative
 from derive.symbols import symbol
 
@@ -89,6 +89,9 @@ class BatchNormMoments(Proof):
                  "{0, 0, 0, 1} stays two-point with skewness 2√3/3 ≠ 0.")
     expected = "refuted"
     erratum = True
+    why_wrong = ("Standardising gives mean 0 and variance σ²/(σ² + ε) < 1 but leaves the shape of the distribution "
+                 "unchanged (skewness is invariant under x → ax + b, a > 0), so the outputs are not normal: the "
+                 "batch {0, 0, 0, 1} stays two-point with skewness 2√3/3.")
     correction = ("BatchNorm standardises to mean 0 and variance σ²/(σ²+ε) ≈ 1 (then γ, β), "
                   "without changing the distribution's shape")
 
@@ -158,7 +161,7 @@ class BatchNormMoments(Proof):
                      "standardising leaves the batch skewed (2√3/3 ≠ 0): BatchNorm does not produce "
                      "a normal distribution")
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(0)
         batches = rng.exponential(size=(2000, 64)) * rng.uniform(0.1, 10, (2000, 1)) + rng.normal(0, 5, (2000, 1))
         centre, spread = batches.mean(axis=1, keepdims=True), batches.var(axis=1, keepdims=True)
@@ -240,6 +243,10 @@ class BatchNormSigmoidGradient(Proof):
                  "for μ > 0: the expected gradient is largest (≈ 0.2066) for inputs centred at 0. "
                  "σ′ ≤ 1/4 < 1 everywhere, and σ″(0) = 0.")
     erratum = True
+    why_wrong = ("It names the wrong problem (梯度下降 for 梯度消失) and the wrong mechanism: near 0 the slope σ′ is "
+                 "largest, so the expected gradient E[σ′(z)] is greatest for centred inputs, while the gradient "
+                 "itself changes least there (σ″(0) = 0); and σ′ ≤ 1/4 < 1 for every input, so 'a gradient below 1 "
+                 "in the normalised region' explains nothing about exploding gradients.")
     correction = ("防止梯度消失 (vanishing, not 梯度下降): near 0 the sigmoid's slope σ′ is largest, so the "
                   "expected gradient E[σ′(z)] is maximal for centred inputs; the gradient itself changes "
                   "least there (σ″(0) = 0). σ′ ≤ 1/4 < 1 holds for every input, so 'gradient < 1 in the "
@@ -290,7 +297,7 @@ class BatchNormSigmoidGradient(Proof):
                "it is no argument for BatchNorm.", "typo and imprecise reasoning")
         return d
 
-    def check(self):
+    def evidence(self):
         centres = [0.0, 0.5, 1.0, 2.0, 3.0, 4.0]
         quad = [expected_slope_mp(c) for c in centres]
         hermite = gauss_hermite(_sigmoid_slope, centres)

@@ -28,8 +28,8 @@ import numpy as np
 import sympy as sp
 
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_values
-from derive.parse import Domain
+from derive.numeric import Evidence, check_values
+from derive.lang import Domain
 from derive.symbols import symbol
 
 POSITIVE = Domain(sp.Interval.open(0, sp.oo))
@@ -97,7 +97,7 @@ class GradientClipping(Proof):
         d.note("the seed's reading, 裁剪过后的向量的范数不能超过 θ, is exactly ‖g′‖ ≤ θ", "correct as stated")
         return d
 
-    def check(self):
+    def evidence(self):
         t = symbol("t")
         evidence = [check_values(t * sp.Min(1, 1 / t), sp.Min(t, 1), [t], n=400, seed=2,
                                  domains={t: sp.Interval.open(0, sp.oo)})]

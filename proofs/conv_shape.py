@@ -36,7 +36,8 @@ import numpy as np
 import sympy as sp
 
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence
+from derive.render.figures import Figure
+from derive.numeric import Evidence
 from derive.conv import conv_output_formula, conv_output_size, reference_conv1d
 from derive.symbols import symbol
 
@@ -47,6 +48,24 @@ j, m, q, r = (symbol(name, integer=True, nonnegative=True) for name in "jmqr")
 SPAN = d * (k - 1) + 1                      # elements covered by one window
 LAST = n + 2 * p - d * (k - 1) - 1          # the last admissible start position, m
 GRID = dict(n=range(1, 13), k=range(1, 6), p=range(0, 4), s=range(1, 5), d=range(1, 4))
+
+
+def conv_size_figure(fig):
+    """Output size ⌊(n + 2p − k)/s⌋ + 1 against kernel size: strides (n = 32, p = 0) and paddings."""
+    n = 32
+    left, right = fig.subplots(1, 2, sharey=True)
+    k = np.arange(1, n + 1)
+    for s, style in ((1, "o-"), (2, "s-"), (3, "^-")):
+        left.plot(k, [conv_output_size(n, int(j), stride=s) for j in k], style, ms=2.5, lw=1, label=f"s = {s}")
+    left.set(xlabel="kernel size k", ylabel="output size", title="n = 32, no padding, stride s")
+    left.legend(loc="upper right")
+    odd = np.arange(1, 16, 2)
+    for p, style, label in ((0, "o-", "p = 0"), (2, "s-", "p = 2"), (4, "^-", "p = 4"),
+                            (None, "D-", "p = (k − 1)/2: same")):
+        sizes = [conv_output_size(n, int(kk), padding=int(kk) // 2 if p is None else p) for kk in odd]
+        right.plot(odd, sizes, style, ms=3, lw=1, label=label)
+    right.set(xlabel="kernel size k (odd)", title="n = 32, stride 1, padding p")
+    right.legend(loc="lower left")
 
 
 class ConvOutputShape(Proof):
@@ -61,6 +80,12 @@ class ConvOutputShape(Proof):
                  "d(k − 1) + 1 ≤ n + 2p). It equals d2l's ⌊(n − k + 2p + s)/s⌋ for d = 1; for s = 1 it is "
                  "n + 2p − d(k − 1), which equals n iff 2p = d(k − 1) (p = (k − 1)/2, k odd, for d = 1); "
                  "for any s it is ⌈(n + 2p − d(k − 1))/s⌉, the stride-1 output divided by s and rounded up.")
+    figures = (Figure(
+        "conv-size",
+        "The output size ⌊(n + 2p − k)/s⌋ + 1 of a convolution of an input of size n = 32: it shrinks "
+        "by k − 1 at stride 1 and roughly by the factor s at stride s; padding p adds 2p, and "
+        "p = (k − 1)/2 keeps the size (\"same\" padding, odd k).",
+        conv_size_figure),)
 
     def derive(self):
         dv = Derivation()
@@ -123,7 +148,7 @@ class ConvOutputShape(Proof):
                 "the two results above")
         return dv
 
-    def check(self):
+    def evidence(self):
         return [self._exhaustive(), self._reference_values(), self._ceiling_identity()]
 
     @staticmethod

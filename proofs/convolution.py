@@ -41,7 +41,7 @@ import sympy as sp
 from numpy.lib.stride_tricks import sliding_window_view
 
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_gradient
+from derive.numeric import Evidence, check_gradient
 from derive.ops import derivative
 from derive.symbols import symbol
 
@@ -147,7 +147,7 @@ class MlpParameterCount(Proof):
                "parameters, so 3.6B is a lower bound for the whole network.", "reading of the seed")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(SEED)
         counted, formula = [], []
         for _ in range(50):
@@ -177,6 +177,8 @@ class ConvolutionDefinitions(Proof):
                  "on a free τ; for x = y = δ at n = τ = 0 it tends to ∞, not (δ * δ)(0) = 1.")
     expected = "refuted"
     erratum = True
+    why_wrong = ("The discrete formula sums over i a term that does not contain i: over i = −N…N it is (2N + "
+                 "1)·x(τ)y(n − τ), which diverges and depends on a free τ; the summation index must be τ.")
     correction = ("(x * y)(n) = Σ_{τ=−∞}^{∞} x(τ) y(n − τ) for integer n (summation index τ); it is "
                   "commutative: substituting τ → n − τ gives Σ_τ y(τ) x(n − τ) = (y * x)(n).")
 
@@ -231,7 +233,7 @@ class ConvolutionDefinitions(Proof):
             d.equal(ab, ba, f"(a * b)[{m}] = (b * a)[{m}] for sequences supported on 0..2 and 0..3")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(SEED)
         mine, numpys, swapped = [], [], []
         for _ in range(100):
@@ -288,7 +290,7 @@ class CnnCrossCorrelation(Proof):
                "Goodfellow et al. §9.1")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(SEED)
         direct, corr, conv = [], [], []
         for _ in range(100):
@@ -328,7 +330,7 @@ class WorkedSum(Proof):
                "non-zero products, cannot be verified from the text.", "the seed's figures are not in the text")
         return d
 
-    def check(self):
+    def evidence(self):
         values = np.array(self.TERMS, dtype=np.float64)
         return [agreement("float64 sum", [values.sum()], [-13.0], "numpy sum of the six terms", 0.0)]
 
@@ -346,6 +348,9 @@ class TranslationEquivariance(Proof):
                  "in the interior for the 'valid' one; max_i of a circular correlation is shift-invariant.")
     expected = "refuted"
     erratum = True
+    why_wrong = ("Shifting the input shifts the output instead of leaving it the same (an impulse at position 2 or "
+                 "3 gives different outputs): convolution is translation-equivariant, conv(Sx) = S conv(x), and "
+                 "invariance needs pooling on top.")
     correction = ("Convolution is translation-equivariant: shifting the input shifts the output by the same "
                   "amount (conv(Sx) = S conv(x)); invariance needs pooling or a global aggregation on top, e.g. "
                   "the global max of a circular correlation is invariant under circular shifts.")
@@ -377,7 +382,7 @@ class TranslationEquivariance(Proof):
                "sum, mean) is the same: max ∘ (· ⋆ k) is invariant under cyclic shifts.", "the roots of the polynomial")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(SEED)
         circ = lambda x, k: np.array([np.roll(x, -i)[:k.size] @ k for i in range(x.size)])
         eq_l, eq_r, inv_l, inv_r, gaps = [], [], [], [], []
@@ -432,7 +437,7 @@ class ConvolutionLocality(Proof):
                "layers widens the view (L layers of width K see L(K − 1) + 1 inputs).", "the receptive field")
         return d
 
-    def check(self):
+    def evidence(self):
         x, k = symbols_of("x", 7), symbols_of("k", 3)
         y = correlate(x, k)
         evidence = [check_gradient(y[i], {xj: band(k, i, j) for j, xj in enumerate(x)}, x, n=60, seed=i)

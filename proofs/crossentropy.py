@@ -39,12 +39,12 @@ import numpy as np
 import sympy as sp
 
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_expectation, check_gradient
+from derive.numeric import Evidence, check_expectation, check_gradient
 from derive.extrema import extremum
 from derive.graph import Graph, softmax
-from derive.parse import Domain
+from derive.lang import Domain
 from derive.ops import derivative
-from derive.printing import text
+from derive.render.printing import text
 from derive.symbols import symbol
 
 UNIT = Domain(sp.Interval.Lopen(0, 1))
@@ -71,6 +71,9 @@ class OneHotCrossEntropy(Proof):
                  "for ŷ = [0.1, 0.8, 0.1], y = [0, 1, 0] it is −log 0.8 = log(5/4) ≈ 0.2231, and −log ŷ_t "
                  "decreases in ŷ_t ∈ (0, 1], to +∞ as ŷ_t → 0.")
     erratum = True
+    why_wrong = ("The one label is written three ways, Y, ȳ and {0,1,0} (with set braces, which make the set {0, "
+                 "1}); it is one vector y = (0, 1, 0), and its loss is −log ŷ₂ = −ln 0.8 ≈ 0.2231 with the natural "
+                 "log.")
     correction = ("The one-hot label of 'dog' is the vector y = (y₁, y₂, y₃) = (0, 1, 0): one symbol for it "
                   "(the seed writes Y, then calls it ȳ, and writes {0,1,0} with set braces, which would be the "
                   "set {0, 1}); the loss is then −log ŷ₂ (natural log: −ln 0.8 ≈ 0.2231).")
@@ -105,7 +108,7 @@ class OneHotCrossEntropy(Proof):
                  "SymPy's limit: the loss is unbounded as ŷ_t → 0")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(0)
         logits = rng.normal(0.0, 3.0, (100_000, 3))
         probs = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -232,7 +235,7 @@ class SoftmaxCrossEntropyGradient(Proof):
                "ŷⱼ(Σy − 1) remains (shown for y = [1, 1, 0, 0] above and numerically below)",
                "the general formula ŷⱼ·Σy − yⱼ")
 
-    def check(self):
+    def evidence(self):
         _, o, y, _, grad = self.build()
         run = grad.numeric()
         rng = np.random.default_rng(0)
@@ -269,6 +272,9 @@ class CrossEntropyMinimum(Proof):
                  "iff q = y. H(y, q) is the expected surprisal −log q_J of an observer holding q when J ~ y; "
                  "its minimum H(y) is 0 only for a one-hot y (H([1/2, 1/2]) = log 2 > 0), and it has no maximum.")
     erratum = True
+    why_wrong = ("The roles are reversed (H(y, ŷ) is the expected surprise of an observer holding ŷ at outcomes "
+                 "drawn from y), the minimum at ŷ = y is the entropy H(y), which is 0, 'no surprise', only for a "
+                 "one-hot y (H([1/2, 1/2]) = log 2), and there is no maximum: H grows without bound.")
     correction = ("H(y, ŷ) is the average surprise of an observer whose subjective probabilities are ŷ (the model) "
                   "at outcomes drawn from y (the labels), not the other way round. It is smallest at ŷ = y "
                   "(Gibbs' inequality), but the smallest value is the entropy H(y) ≥ 0, which is zero ('no "
@@ -330,7 +336,7 @@ class CrossEntropyMinimum(Proof):
         d.holds(cross_entropy(half, quarter) - cross_entropy(quarter, half), ">", 0,
                 "H(y, ŷ) ≠ H(ŷ, y): for y = (1/2, 1/2), ŷ = (1/4, 3/4) the roles cannot be swapped")
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(0)
         worst, zero_gap, count = math.inf, 0.0, 0
         for K in range(2, 11):

@@ -37,8 +37,9 @@ import sympy as sp
 
 from derive import softplus
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_gradient, check_relation
-from derive.parse import Domain
+from derive.render.figures import Figure
+from derive.numeric import Evidence, check_gradient, check_relation
+from derive.lang import Domain
 from derive.ops import derivative
 from derive.symbols import symbol
 
@@ -113,7 +114,7 @@ class SteepestDescent(Proof):
                 "f = ½θᵀAθ, A = [[p, r], [r, q]]: f(θ − αg) = f(θ) − α‖g‖² + ½α² gᵀAg exactly")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(0)
         worst_gap, worst_angle, trials = 0.0, 0.0, 50
         for _ in range(trials):
@@ -158,6 +159,8 @@ class GradientDirection(Proof):
                  "f(θ − α∇f) ≤ f(θ) for 0 < α < 1/3.")
     expected = "refuted"
     erratum = True
+    why_wrong = ("Along +∇f the loss rises to first order, d/dα f(θ + α∇f) at α = 0 is +‖∇f‖² > 0 (for f = θ₁² + "
+                 "3θ₂² at (1, 1), f(θ + α∇f) > f(θ) for 0 < α ≤ 1/10), so a descent step must go along −∇f.")
     correction = ("Walk in the direction of the negative gradient: θ ← θ − α∇f(θ) (as the seed's previous "
                   "sentence says); along +∇f the loss increases for small steps.")
 
@@ -189,7 +192,7 @@ class GradientDirection(Proof):
                 "and strictly lowers it when θ₁ ≠ 0 (likewise θ₂ ≠ 0)")
         return d
 
-    def check(self):
+    def evidence(self):
         a = sp.Rational(1, 100)
         rise = check_relation(along(QUAD, +1).xreplace({alpha: a}), QUAD, ">=", TH, n=400, seed=0)
         fall = check_relation(along(QUAD, -1).xreplace({alpha: a}), QUAD, "<=", TH, n=400, seed=1)
@@ -208,6 +211,19 @@ class GradientDirection(Proof):
         return [rise, fall, smooth]
 
 
+def learning_rate_figure(fig):
+    """Gradient descent θₖ₊₁ = θₖ − αLθₖ on f = Lθ²/2, L = 1, for α = 0.5, 1.5, 2.1."""
+    ax = fig.add_subplot()
+    k = np.arange(13)
+    for alpha, style, what in ((0.5, "o-", "monotone"), (1.5, "s-", "oscillates,\nconverges"),
+                               (2.1, "^-", "diverges")):
+        ax.plot(k, (1 - alpha) ** k, style, ms=4, label=f"α = {alpha}: {what}")
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.set(xlabel="iteration k", ylabel="θₖ  (θ₀ = 1)", xlim=(-0.5, 12.5), ylim=(-3.4, 3.4),
+           title="Gradient descent on f(θ) = Lθ²/2, L = 1")
+    fig.legend(loc="outside right center")
+
+
 class LearningRateQuadratic(Proof):
     id = "learning-rate-quadratic"
     section = "2(2) 学习率"
@@ -220,9 +236,17 @@ class LearningRateQuadratic(Proof):
                  "convergence for 1 < t < 2; θ_k = (−1)^k θ₀ at t = 2; |θ_k| → ∞ for t > 2 (θ₀ ≠ 0).  "
                  "The step is −αY, of length α‖Y‖.")
     erratum = True
+    why_wrong = ("The step is −αY, not αY, and on f = Lθ²/2 the iterates θₖ = (1 − αL)^k·θ₀ fail to converge only "
+                 "from α ≥ 2/L: for 1/L < α < 2/L they alternate in sign yet converge, and the loss f(θₖ) = (1 − "
+                 "αL)^(2k)·f(θ₀) never oscillates.")
     correction = ("The step is −αY (length α‖Y‖).  Too large a rate prevents convergence only from α ≥ 2/L "
                   "(L the largest curvature); for 1/L < α < 2/L the iterates oscillate in sign but still "
                   "converge, and on a quadratic the loss itself never oscillates: f(θ_k) = (1 − αL)^{2k} f(θ₀).")
+    figures = (Figure(
+        "learning-rate",
+        "Gradient descent on f(θ) = θ²/2 gives θₖ = (1 − α)ᵏθ₀: α = 0.5 decreases monotonically, "
+        "α = 1.5 alternates in sign but converges, α = 2.1 > 2/L diverges.",
+        learning_rate_figure),)
 
     def derive(self):
         d = Derivation()
@@ -261,7 +285,7 @@ class LearningRateQuadratic(Proof):
                "also lacks the minus sign", "the regimes above")
         return d
 
-    def check(self):
+    def evidence(self):
         L, theta0, steps = 2.5, 1.3, 60
         regimes = {0.5: "monotone", 1.0: "monotone", 1.5: "alternating", 1.9: "alternating",
                    2.0: "bounded", 2.1: "diverges"}

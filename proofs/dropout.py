@@ -37,9 +37,10 @@ import sympy as sp
 from derive import relu, sigmoid
 from derive.ops import to_elementary
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_expectation, check_values
-from derive.parse import Domain
-from derive.printing import text
+from derive.render.figures import Figure
+from derive.numeric import Evidence, check_expectation, check_values
+from derive.lang import Domain
+from derive.render.printing import text
 from derive.symbols import symbol
 
 SECTION = "3(3) 过拟合和欠拟合"
@@ -74,6 +75,23 @@ def two_point(dropped, kept):
     return sp.Add(sp.Mul(p, dropped, evaluate=False), sp.Mul(1 - p, kept, evaluate=False), evaluate=False)
 
 
+def dropout_figure(fig):
+    """The running Monte-Carlo mean of inverted dropout x′ (p = 0.5, x = 1) with a 99.9 % band."""
+    from statistics import NormalDist
+    p, x, n_max = 0.5, 1.0, 100_000
+    draws = dropout_draw(x, p)(np.random.default_rng(0), n_max)
+    n = np.unique(np.geomspace(1, n_max, 600).astype(int))
+    mean = np.cumsum(draws)[n - 1] / n
+    half = NormalDist().inv_cdf(0.9995) * np.sqrt(p * x ** 2 / (1 - p)) / np.sqrt(n)
+    ax = fig.add_subplot()
+    ax.fill_between(n, x - half, x + half, color="C0", alpha=0.2, label="99.9 % band  x ± 3.29·σ/√n")
+    ax.semilogx(n, mean, color="C0", lw=1.2, label="running mean of x′")
+    ax.axhline(x, color="k", lw=0.8, ls="--", label="E[x′] = x = 1")
+    ax.set(xlim=(1, n_max), ylim=(-0.1, 2.1), xlabel="number of samples n", ylabel="mean of x′",
+           title="Inverted dropout, p = 0.5: Monte-Carlo mean")
+    ax.legend(loc="upper right")
+
+
 class DropoutUnbiased(Proof):
     id = "dropout-unbiased"
     section = SECTION
@@ -82,6 +100,12 @@ class DropoutUnbiased(Proof):
     statement = ("For p ∈ (0, 1) and x′ = 0 with probability p, x/(1 − p) with probability 1 − p: "
                  "E[x′] = p·0 + (1 − p)·x/(1 − p) = x, E[x′²] = x²/(1 − p), and "
                  "Var[x′] = E[x′²] − x² = p·x²/(1 − p), which grows without bound as p → 1.")
+    figures = (Figure(
+        "dropout",
+        "The mean of n draws of the inverted-dropout output x′ (0 with probability p = 0.5, x/(1 − p) "
+        "otherwise; x = 1, seed 0) approaches E[x′] = x inside the pointwise 99.9 % band "
+        "x ± 3.29·σ/√n, where σ² = p·x²/(1 − p).",
+        dropout_figure),)
 
     def derive(self):
         d = Derivation()
@@ -99,7 +123,7 @@ class DropoutUnbiased(Proof):
                "the seed states the mean only")
         return d
 
-    def check(self):
+    def evidence(self):
         evidence = []
         for k, (p_value, x_value) in enumerate(((0.3, 2.5), (0.7, -1.2))):
             draw = dropout_draw(x_value, p_value)
@@ -149,7 +173,7 @@ class DropoutInference(Proof):
                "Srivastava et al. 2014, §10")
         return d
 
-    def check(self):
+    def evidence(self):
         w_val, x_val, b_val, p_val = np.array([0.8, -1.3, 0.5]), np.array([1.5, 2.0, -0.7]), 0.1, 0.3
 
         def layer_draw(rng, n):

@@ -37,7 +37,8 @@ import sympy as sp
 from numpy.polynomial import Legendre
 
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence
+from derive.render.figures import Figure
+from derive.numeric import Evidence
 from derive.symbols import symbol
 
 SECTION = "3(3) 过拟合和欠拟合"
@@ -102,6 +103,25 @@ def exact_least_squares(xs, ys, degree):
     return (residual.T * residual)[0, 0]
 
 
+def fitting_figure(fig):
+    """Under-, well- and overfitting polynomials, and train/test error against degree."""
+    c = fitting_curves(seed=0)
+    left, right = fig.subplots(1, 2)
+    left.plot(c["x_train"], c["y_train"], "o", ms=3.5, color="k", label="training data")
+    left.plot(c["grid"], c["truth"], color="0.55", lw=2.5, alpha=0.6, label="sin 2πx")
+    for key, colour in (("under", "C0"), ("good", "C2"), ("over", "C3")):
+        degree, values = c["fits"][key]
+        left.plot(c["grid"], values, color=colour, lw=1.3, label=f"degree {degree}")
+    left.set(xlabel="x", ylabel="y", ylim=(-2, 2), title="Three least-squares fits")
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncol=5, handlelength=1.5,
+               columnspacing=1.2)
+    right.semilogy(c["degrees"], c["train"], "o-", ms=3, label="train")
+    right.semilogy(c["degrees"], c["test"], "s-", ms=3, label="test")
+    right.axvline(c["best"], color="C2", ls=":", lw=1)
+    right.set(xlabel="degree", ylabel="mean squared error", title="Error against degree")
+    right.legend(loc="upper center")
+
+
 class OverUnderfitting(Proof):
     id = "over-underfitting"
     section = SECTION
@@ -114,6 +134,12 @@ class OverUnderfitting(Proof):
                  "tiny training error and a test error many times the best one (overfitting).")
     experiment = True
     expected = "demonstrated"
+    figures = (Figure(
+        "fitting",
+        "Polynomial least squares on 20 noisy samples of sin 2πx: degree 1 underfits, the degree of least "
+        "test error fits, degree 15 overfits; training error falls with the degree while test error is "
+        "U-shaped. This regenerates the seed's missing figure img/过拟合和欠拟合.png.",
+        fitting_figure),)
 
     def derive(self):
         d = Derivation()
@@ -141,7 +167,7 @@ class OverUnderfitting(Proof):
                f"{test[best] - NOISE ** 2:.3g} of it", "irreducible error of the data")
         return d
 
-    def check(self):
+    def evidence(self):
         c = fitting_curves(0)
         train, test, best = c["train"], c["test"], c["best"]
         monotone, u_shape, described = _criteria(c)

@@ -40,7 +40,7 @@ import sympy as sp
 
 from derive import sigmoid
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_expectation
+from derive.numeric import Evidence, check_expectation
 from derive.graph import Graph
 from derive.symbols import symbol
 
@@ -84,6 +84,9 @@ class ConstantInitSymmetry(Proof):
                  "step (for any data, the batch gradient being a sum of such gradients); when v₁ = v₂ = 0 "
                  "(e.g. the all-zero start) ∂C/∂u_{jk} = 0.")
     erratum = True
+    why_wrong = ("With constant weights the hidden units get equal gradients and stay equal at every step, so the "
+                 "layer acts as a single unit (all-zero weights even give the hidden weights zero gradient): "
+                 "constant initialisation is not a usable way to initialise weights.")
     correction = ("Constant ('fixed') initialisation is fine for biases but not for the weights of a hidden "
                   "layer: equal weights get equal gradients and stay equal, so the layer acts as a single unit "
                   "(all-zero weights even give the hidden weights zero gradient at the first step).  Weights "
@@ -124,7 +127,7 @@ class ConstantInitSymmetry(Proof):
                "symmetry; it is usable for biases only", "the invariance proved above")
         return d
 
-    def check(self):
+    def evidence(self):
         g = two_unit_network()
         params = [g[name] for pair in UNIT_PARAMS for name in pair] + [g["b_o"]]
         grad = g.grad(g["C"], params)
@@ -215,7 +218,7 @@ class InitVarianceScaling(Proof):
                "shrinking or growing geometrically with depth", "the variance computation above")
         return d
 
-    def check(self):
+    def evidence(self):
         fan_in = 16
 
         def linear(rng, m):  # uniform weights of variance 1/n, uniform inputs of variance 1/3

@@ -38,7 +38,7 @@ import numpy as np
 import sympy as sp
 
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_gradient
+from derive.numeric import Evidence, check_gradient
 from derive.ops import derivative
 from derive.symbols import symbol
 
@@ -151,7 +151,7 @@ class LeastSquaresLine(Proof):
                "E(a* + p, b* + q) > E(a*, b*) for every (p, q) ≠ (0, 0)")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(0)
         worst, worst_fit = 0.0, 0.0
         trials = 200
@@ -185,6 +185,10 @@ class LeastSquaresVerticalDistance(Proof):
                  "∂/∂a Σ distᵢ² = −2 a* E(a*, b*)/(1 + a*²)², which is ≠ 0 when a* ≠ 0 and the points are "
                  "not collinear: the least-squares line is then not the line closest to the points.")
     erratum = True
+    why_wrong = ("E sums squared vertical residuals yᵢ − f(xᵢ, θ), not squared distances to the line (those are "
+                 "rᵢ²/(1 + a²)), so minimising E does not bring the line closest to the points: at the least-"
+                 "squares fit the sum of squared distances still has slope −2a*E/(1 + a*²)² ≠ 0 in a when a* ≠ 0 "
+                 "and the points are not collinear.")
     correction = ("E sums squared vertical residuals yᵢ − f(xᵢ, θ), not squared distances to the line "
                   "(those are rᵢ²/(1 + a²), minimised by total least squares); the two fits coincide only "
                   "when a* = 0 or the points are collinear.")
@@ -220,7 +224,7 @@ class LeastSquaresVerticalDistance(Proof):
                 "the sum of squared distances still decreases: the least-squares line is not the closest")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(2)
         trials, gaps = 200, []
         for _ in range(trials):

@@ -40,9 +40,10 @@ import sympy as sp
 from derive import softplus
 from derive.ops import to_elementary
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_gradient, check_relation, check_values
+from derive.render.figures import Figure
+from derive.numeric import Evidence, check_gradient, check_relation, check_values
 from derive.extrema import extremum
-from derive.parse import Domain
+from derive.lang import Domain
 from derive.ops import derivative
 from derive.symbols import symbol
 
@@ -97,6 +98,9 @@ class L1Sign(Proof):
                  "loss + λΣᵢ|wᵢ| (λ > 0): it is ≥ loss, hence bounded below by inf loss.")
     expected = "refuted"
     erratum = True
+    why_wrong = ("Subtracting Σ|wᵢ| rewards large weights instead of penalising them: for the logistic loss, "
+                 "softplus(−w) − |w| → −∞ as w → ∞, so the objective has no minimum; the penalty must be added, "
+                 "loss + λΣ|wᵢ|.")
     correction = "real_loss = loss + λ Σᵢ |wᵢ| with a hyperparameter λ > 0 (a penalty, added)."
 
     def derive(self):
@@ -124,7 +128,7 @@ class L1Sign(Proof):
         d.equal(best.points[0], sp.log(9), "the minimiser solves σ(−w) = λ: w* = log(1/λ − 1)")
         return d
 
-    def check(self):
+    def evidence(self):
         sig = lambda t: 0.5 * (1 + np.tanh(t / 2))
         sp_neg = lambda t: np.logaddexp(0, -t)
         seed_grad = lambda t: -sig(-t) - np.sign(t)
@@ -146,6 +150,8 @@ class L2Sign(Proof):
                  "bounded below, minimised at w* = 1/(1 + λ), shrunk towards 0.")
     expected = "refuted"
     erratum = True
+    why_wrong = ("Subtracting Σwᵢ² makes even the convex loss (w − 1)² unbounded below, (w − 1)² − w² = 1 − 2w, so "
+                 "the penalty must be added, loss + λΣwᵢ².")
     correction = "real_loss = loss + λ Σᵢ wᵢ² with λ > 0 (weight decay)."
 
     def derive(self):
@@ -171,7 +177,7 @@ class L2Sign(Proof):
                "a positive semidefinite matrix plus 2λI is positive definite")
         return d
 
-    def check(self):
+    def evidence(self):
         return [_diverges("(w − 1)² − w²", lambda t: 1 - 2 * t, lambda t: -2.0 + 0 * t, 0.1),
                 _converges("(w − 1)² + w²/2", lambda t: 2 * (t - 1) + t, 2 / 3, 0.1),
                 check_relation((w - 1) ** 2 + lam * w ** 2, lam / (1 + lam), ">=", [w, lam], n=400,
@@ -209,7 +215,7 @@ class L1L2Gradients(Proof):
         d.equal(step_l1, w_pos - alpha * lam - alpha * G, "w > 0: every L1 step pulls by the constant αλ")
         return d
 
-    def check(self):
+    def evidence(self):
         mu = symbol("mu", positive=True)
         f = softplus(-w) + lam * sp.Abs(w) + mu * w ** 2
         step = lambda pts: {w: pts[w] - pts[alpha] * (pts[G] + 2 * pts[lam] * pts[w])}
@@ -218,6 +224,23 @@ class L1L2Gradients(Proof):
                                list(WEIGHTS), [*WEIGHTS, lam], n=200),
                 check_values(lambda pts: step(pts)[w], (1 - 2 * alpha * lam) * w - alpha * G,
                              [w, G, alpha, lam], n=300)]
+
+
+def penalties_figure(fig):
+    """|w| and w² on [−2, 2]: |w| is larger for |w| < 1, w² for |w| > 1."""
+    ax = fig.add_subplot()
+    w = np.linspace(-2, 2, 401)
+    ax.plot(w, np.abs(w), label="L1 penalty |w|")
+    ax.plot(w, w ** 2, label="L2 penalty w²")
+    ax.fill_between(w, w ** 2, np.abs(w), where=np.abs(w) <= 1, color="C0", alpha=0.2,
+                    label="|w| > w²  (0 < |w| < 1)")
+    ax.fill_between(w, np.abs(w), w ** 2, where=np.abs(w) >= 1, color="C1", alpha=0.2,
+                    label="w² > |w|  (|w| > 1)")
+    ax.plot([-1, 0, 1], [1, 0, 1], "o", color="k", ms=4, zorder=3)
+    ax.annotate("equal at |w| = 1", xy=(1, 1), xytext=(0.25, 2.6), arrowprops=dict(arrowstyle="->"))
+    ax.set(xlim=(-2, 2), ylim=(-0.1, 4.1), xlabel="weight w", ylabel="penalty",
+           title="The L1 and L2 penalties of one weight")
+    ax.legend(loc="upper center", ncol=2, bbox_to_anchor=(0.5, -0.2))
 
 
 class L2Stronger(Proof):
@@ -231,9 +254,17 @@ class L2Stronger(Proof):
                  "argmin ½(w − ½)² + |w| = 0, while argmin ½(w − ½)² + w² = 1/6 ≠ 0.")
     expected = "refuted"
     erratum = True
+    why_wrong = ("w² ≥ |w| fails for 0 < |w| < 1, where the L1 penalty is the larger, and near 0 the L1 gradient "
+                 "keeps its size while the L2 gradient 2λw fades, so L1 sets weights to exactly 0 and L2 does not: "
+                 "L2 is not a stronger L1.")
     correction = ("The two penalties act differently: w² ≥ |w| only for |w| ≥ 1; for small weights L1 penalises "
                   "more and, with its constant-size gradient, drives weights to exactly 0 (sparsity), while L2 "
                   "shrinks every weight proportionally (weight decay) without zeroing it.")
+    figures = (Figure(
+        "penalties",
+        "The penalties |w| and w² cross at |w| = 1: for small weights (0 < |w| < 1) the L1 penalty is "
+        "the larger, for large weights the L2 one, so L2 is not simply a stronger L1.",
+        penalties_figure),)
 
     def derive(self):
         d = Derivation()
@@ -258,7 +289,7 @@ class L2Stronger(Proof):
                "soft thresholding sign(a)·max(|a| − λ, 0) versus a/(1 + 2λ)")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(0)
         a, lam_ = rng.uniform(-2, 2, 100), rng.uniform(0.1, 1.5, 100)
         grid = np.arange(-30_000, 30_001) / 10_000  # step 1e-4, contains 0 exactly
@@ -285,6 +316,8 @@ class L2NormName(Proof):
                  "Σwᵢ² = ‖w‖₂². The L1 statement (Σ|wᵢ| is the L1 norm) is right.")
     expected = "refuted"
     erratum = True
+    why_wrong = ("Σᵢwᵢ² is not a norm: N(2w) = 4N(w) ≠ 2N(w), and N(a + b) ≤ N(a) + N(b) fails at a = b = 1; it is "
+                 "the squared L2 norm ‖w‖₂².")
     correction = "Σᵢ wᵢ² is the squared L2 norm ‖w‖₂²; the L2 norm is ‖w‖₂ = √(Σᵢ wᵢ²)."
 
     def derive(self):
@@ -305,7 +338,7 @@ class L2NormName(Proof):
         d.equal(l1(*(-wi for wi in WEIGHTS)), l1(*WEIGHTS), "L1: |−wᵢ| = |wᵢ|, so Σ|c wᵢ| = |c| Σ|wᵢ|")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(0)
         vecs = rng.normal(size=(1000, 5))
         err = float(np.abs(np.linalg.norm(vecs, axis=1) - np.sqrt(np.sum(vecs ** 2, axis=1))).max())

@@ -31,9 +31,9 @@ import sympy as sp
 from sympy.simplify.simplify import product_simplify
 
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence
+from derive.numeric import Evidence
 from derive.graph import Graph
-from derive.parse import Domain
+from derive.lang import Domain
 from derive.ops import derivative
 from derive.symbols import symbol
 from proofs.vanishing import abs_multiplicative, product_lemma
@@ -86,6 +86,9 @@ class ResidualGradient(Proof):
                  "|∂x_L/∂x₀| ≥ (1 − ε)^L and |∏ₗ Fₗ′| ≤ ε^L.  With Fₗ′ = −1 (F(x) = −tanh x at x = 0) "
                  "∂x₁/∂x₀ = 0, and with Fₗ′ = −1/2 at every block ∂x_L/∂x₀ = 2^(−L).")
     erratum = True
+    why_wrong = ("Through residual blocks ∂x_L/∂x₀ = ∏_l (1 + F_l′), which the skip connection keeps from "
+                 "collapsing when every |F_l′| is small but which is not lossless: it shrinks or vanishes when "
+                 "F_l′ is negative (F_l′ = −1 gives 0, F_l′ = −1/2 at every block gives 2^(−L)).")
     correction = ("The skip connection passes the upstream gradient through unchanged on its own path (the term 1 "
                   "of ∏ₗ(1 + Fₗ′)), but the total gradient is not lossless: it equals ∏ₗ(1 + Fₗ′(xₗ₋₁)), which can "
                   "shrink or vanish (Fₗ′ = −1 gives 0); it stays ≥ (1 − ε)^L when every |Fₗ′| ≤ ε < 1, whereas a "
@@ -166,7 +169,7 @@ class ResidualGradient(Proof):
                 "LSTM cell path (gates held fixed): ∂c_t/∂c_(t−1) = f_t, the identity only when f_t = 1")
         return d
 
-    def check(self):
+    def evidence(self):
         g3, _, xs3 = stack(3)
         evidence = [g3.grad(xs3[-1], xs3[0]).check(n=200, seed=5)]
         rng = np.random.default_rng(11)

@@ -26,9 +26,10 @@ import sympy as sp
 
 from derive import sigmoid
 from derive.catalogue import Derivation, Proof
-from derive.check import check_gradient, check_values
+from derive.render.figures import Figure
+from derive.numeric import check_gradient, check_values
 from derive.extrema import extremum
-from derive.ops import derivative
+from derive.ops import OPS, derivative
 from derive.symbols import symbol
 
 x = symbol("x")
@@ -51,9 +52,25 @@ class SigmoidDerivative(Proof):
         d.equal(slope, SEED_DERIVATIVE, "the seed's formula")
         return d
 
-    def check(self):
+    def evidence(self):
         return [check_gradient(sigmoid(x), {x: SEED_DERIVATIVE}, x, n=200),
                 check_values(derivative(sigmoid(x), x), SEED_DERIVATIVE, [x], n=200)]
+
+
+def sigmoid_figure(fig):
+    """σ and σ′ = σ(1 − σ) on [−8, 8], with the maximum σ′(0) = 1/4 marked."""
+    ax = fig.add_subplot()
+    x = np.linspace(-8, 8, 401)
+    s = OPS["sigmoid"].numpy(x)
+    ax.plot(x, s, label="σ(x)")
+    ax.plot(x, s * (1 - s), label="σ′(x) = σ(x)(1 − σ(x))")
+    ax.axhline(0.25, color="0.5", lw=0.8, ls=":")
+    ax.plot([0], [0.25], "o", color="C3", zorder=3)
+    ax.annotate("maximum σ′(0) = 1/4", xy=(0, 0.25), xytext=(1.6, 0.42), color="C3",
+                arrowprops=dict(arrowstyle="->", color="C3"))
+    ax.set(xlim=(-8, 8), ylim=(-0.03, 1.05), xlabel="x", ylabel="value",
+           title="The sigmoid and its derivative")
+    ax.legend(loc="upper left")
 
 
 class SigmoidDerivativeMax(Proof):
@@ -62,6 +79,11 @@ class SigmoidDerivativeMax(Proof):
     title = "σ′ is at most 1/4"
     quote = "我们通过相关的计算就可以得到其导数最大值也只有 1/4"
     statement = "max over x of σ′(x) is 1/4, attained only at x = 0; so σ′(x) ≤ 1/4 everywhere."
+    figures = (Figure(
+        "sigmoid",
+        "The sigmoid σ and its derivative σ′ = σ(1 − σ): σ′ is largest at x = 0, where it equals 1/4, "
+        "so the factor σ′(zᵢ) that each sigmoid layer puts into a gradient is at most 1/4.",
+        sigmoid_figure),)
 
     def derive(self):
         d = Derivation()
@@ -72,10 +94,10 @@ class SigmoidDerivativeMax(Proof):
         d.holds(slope, "<=", sp.Rational(1, 4), "the bound used by the vanishing-gradient argument")
         return d
 
-    def check(self):
+    def evidence(self):
         grid = np.linspace(-40, 40, 800_001)
         values = np.exp(-np.logaddexp(0, -grid)) * np.exp(-np.logaddexp(0, grid))
-        from derive.check import Evidence
+        from derive.numeric import Evidence
         worst = float(values.max())
         at = float(grid[values.argmax()])
         return [Evidence("dense grid", grid.size, abs(worst - 0.25), abs(worst - 0.25) / 0.25,

@@ -39,8 +39,9 @@ import numpy as np
 import sympy as sp
 
 from derive.catalogue import Derivation, Proof
-from derive.check import Evidence, check_gradient, check_values
-from derive.parse import Domain
+from derive.render.figures import Figure
+from derive.numeric import Evidence, check_gradient, check_values
+from derive.lang import Domain
 from derive.ops import OPS, derivative
 from derive.symbols import symbol
 
@@ -81,6 +82,9 @@ class SoftmaxDistribution(Proof):
     statement = ("ŷᵢ = e^{oᵢ}/Σₖe^{oₖ} > 0 for every i and Σᵢŷᵢ = 1, for K = 3 and for every K ≥ 1: "
                  "ŷ is a probability distribution over the K classes.")
     erratum = True
+    why_wrong = ("The formula does give a probability distribution, but its symbols are inconsistent: the logits "
+                 "are o, not ô, and the components are ŷᵢ, not yᵢ, which the seed later uses for the one-hot "
+                 "label.")
     correction = ("ŷ = softmax(o) with ŷᵢ = e^{oᵢ}/Σₖe^{oₖ}: the logits are o (not ô) and the "
                   "components are ŷᵢ (not yᵢ, which the seed later uses for the one-hot label).")
 
@@ -105,7 +109,7 @@ class SoftmaxDistribution(Proof):
                "(交叉熵). A notational slip, not a mathematical error.", "notation")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(0)
         identity = check_values(sp.Add(*softmax(*LOGITS)), sp.Integer(1), list(LOGITS), n=300)
         wide = rng.normal(0.0, 1000.0, size=(20_000, 10))        # logits up to ~±4000: exp overflows
@@ -149,7 +153,7 @@ class SoftmaxArgmaxShift(Proof):
             d.equal(a, b, f"softmax(o + c)_{n} = softmax(o)_{n}: e^c cancels")
         return d
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(1)
         logits = rng.normal(0.0, 5.0, size=(100_000, 6))
         same = np.argmax(OPS["softmax"].numpy(logits), axis=1) == np.argmax(logits, axis=1)
@@ -193,11 +197,29 @@ class SoftmaxJacobian(Proof):
                 "∂ŷᵢ/∂oⱼ = ŷᵢ(δᵢⱼ − ŷⱼ) for every K")
         return d
 
-    def check(self):
+    def evidence(self):
         probs = softmax(*LOGITS)
         table = SOFTMAX.partials(tuple(probs), *LOGITS)
         return [check_gradient(probs[a], dict(zip(LOGITS, table[a])), list(LOGITS), n=100, seed=a)
                 for a in range(3)]
+
+
+def temperature_figure(fig):
+    """Softmax of the logits (2, 1, 0.1) at T = 0.25, 1, 4, and the probabilities against T."""
+    logits = np.array([2.0, 1.0, 0.1])
+    left, right = fig.subplots(1, 2, width_ratios=(1, 1.15))
+    for i, t in enumerate((0.25, 1.0, 4.0)):
+        left.bar(np.arange(3) + (i - 1) * 0.27, OPS["softmax"].numpy(logits / t), 0.27, label=f"T = {t:g}")
+    left.set(xticks=range(3), xticklabels=[f"o = {v:g}" for v in logits], ylim=(0, 1.05), xlabel="logit",
+             ylabel="softmax(o/T)", title="Three temperatures")
+    left.legend(loc="upper right")
+    t = np.geomspace(0.05, 20, 300)
+    probs = OPS["softmax"].numpy(logits[None, :] / t[:, None])
+    for j, v in enumerate(logits):
+        right.semilogx(t, probs[:, j], label=f"o = {v:g}")
+    right.axhline(1 / 3, color="0.4", lw=0.8, ls="--", label="1/3")
+    right.set(xlabel="temperature T", ylabel="ŷᵢ", ylim=(0, 1.05), title="Against T")
+    right.legend(loc="upper right", handlelength=1.2, labelspacing=0.3, borderpad=0.3)
 
 
 class SoftmaxTemperature(Proof):
@@ -210,8 +232,15 @@ class SoftmaxTemperature(Proof):
                  "ŷᵢ → 1/K as T → ∞; dH/dT = Var_ŷ(o)/T³ ≥ 0 (K = 2); the ratio ŷ_small/ŷ_large = "
                  "e^{−Δ/T} rises with T, and exceeds its T = 1 value iff T > 1.")
     erratum = True
+    why_wrong = ("Dividing by T favours the smaller logits only for T > 1 (the ratio ŷ_small/ŷ_large = e^(−Δ/T) "
+                 "exceeds its T = 1 value iff T > 1); for T < 1 it sharpens ŷ toward the largest logit.")
     correction = ("dividing by T > 1 flattens ŷ (small logits gain probability); T < 1 sharpens it "
                   "toward the largest logit; T = 1 is the plain softmax.")
+    figures = (Figure(
+        "temperature",
+        "Softmax of the logits o = (2, 1, 0.1) divided by a temperature T: small T concentrates the "
+        "probability on the largest logit (the argmax), large T flattens it toward the uniform 1/3.",
+        temperature_figure),)
 
     def derive(self):
         d = Derivation()
@@ -257,7 +286,7 @@ class SoftmaxTemperature(Proof):
                "For 0 < T < 1 it does the opposite (logits (0, 1): ŷ_small drops from 0.269 at T = 1 to "
                "0.119 at T = 1/2), and T = 1 changes nothing.", "imprecise: needs T > 1")
 
-    def check(self):
+    def evidence(self):
         rng = np.random.default_rng(2)
         logits = [sp.Rational(int(v), 1000) for v in rng.integers(-3000, 3000, size=5)]
         probs = softmax(*(v / T for v in logits))

@@ -5,13 +5,15 @@ file: a title page, contents, a summary table with the errata marked, one
 section per proof (the seed's statement, numbered derivation steps with their
 justifications, a verdict box, the correction for an erratum, the numeric
 evidence table, figures) and an appendix of the errata.  Text reaches LaTeX
-only through :func:`derive.latex_text.escape`, formulas only through
-:func:`derive.printing.latex`.
+only through :func:`derive.render.escape.escape`, formulas only through
+:func:`derive.render.latex.as_latex`.  The figures are those the proofs
+declare (:func:`derive.render.figures.catalogue_figures`); the errata
+appendix gives each erratum proof's own ``why_wrong``.
 
 :func:`compile_pdf` runs ``latexmk`` (pdflatex) in a fresh temporary folder
 with shell escape off, ``openin_any=p`` / ``openout_any=p``, stdin from
 ``/dev/null``, ``-norc``, ``-halt-on-error`` and a wall-clock limit; the PDF
-is copied out only when the compile succeeded.  :class:`derive.output.OutputFolder`
+is copied out only when the compile succeeded.  :class:`derive.render.output.OutputFolder`
 checks the output folder before the proofs run and writes every file all or
 nothing, never through a symbolic link; it touches no other file there.
 
@@ -33,7 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .latex_text import escape
+from .escape import escape, is_cjk
+from .latex import as_latex
 from .output import OutputFolder
 
 TEX_NAME = "derive-report.tex"
@@ -60,7 +63,6 @@ def has_cjk() -> bool:
 
 def _text(value, cjk):
     """Escaped text, with runs of Chinese inside the CJK environment."""
-    from .latex_text import is_cjk
     out, run = [], []
     for char in escape(value, cjk=cjk):
         if cjk and is_cjk(char):
@@ -145,7 +147,7 @@ def _steps(steps, cjk):
     rows = [r"\begin{longtable}{r >{\raggedright}p{9.6cm} >{\raggedright\arraybackslash}p{5.4cm}}"]
     for i, step in enumerate(steps, 1):
         relation = step.relation
-        shown = _text(relation, cjk) if isinstance(relation, str) else _formula(step.latex())
+        shown = _text(relation, cjk) if isinstance(relation, str) else _formula(as_latex(step))
         rows.append(r"(%d) & %s & \small\emph{%s} \\[2pt]" % (i, shown, _text(step.why, cjk)))
     rows.append(r"\end{longtable}")
     return "\n".join(rows)
@@ -218,14 +220,26 @@ def _errata(results, cjk):
     if not errata:
         rows.append(r"\emph{None among the proofs in this report.}")
     for r in errata:
-        why = "; ".join(r.refutations) or next((s.text() for s in r.steps if isinstance(s.relation, str)
-                                                 and "seed" in s.text().lower()), "") or r.statement
+        why = why_wrong(r)
         rows.append(r"\subsection*{\hyperref[proof:%s]{%s} (%s)}" % (escape(r.id), _text(r.title, cjk),
                                                                    _text(r.section, cjk)))
         rows.append(r"\begin{description}\item[Original] %s \item[Why it fails] %s (verdict: %s)"
                     r" \item[Correction] %s \end{description}" % (
                         _text(r.quote, cjk), _text(why, cjk), r.status, _text(r.correction or "", cjk)))
     return "\n".join(rows)
+
+
+def why_wrong(result) -> str:
+    """Why an erratum's seed statement fails: its proof's ``why_wrong``, else its refutations, else its statement.
+
+    >>> from derive.catalogue import Result
+    >>> why_wrong(Result("demo", "1", "A demo", "x = x", "q", "refuted", "refuted", True, None,
+    ...                  refutations=["x = 1 breaks it"]))
+    'x = 1 breaks it'
+    """
+    from ..catalogue import REGISTRY
+    proof = REGISTRY.get(result.id)
+    return (proof.why_wrong if proof is not None else "") or "; ".join(result.refutations) or result.statement
 
 
 def build_tex(results, title=DEFAULT_TITLE, figures=None, cjk=False) -> str:
@@ -357,11 +371,6 @@ def _log_excerpt(log: str, lines=12) -> str:
 
 # -- the command -------------------------------------------------------------------------
 
-GRAPH_FIGURE = ("formula-2-chain-rule", "chain-graph",
-                "The seed's 4-layer sigmoid chain as a computation graph. Each edge carries its local "
-                "derivative ∂child/∂parent; the highlighted path from b₁ to C multiplies to formula (2).")
-
-
 @dataclass
 class ReportOutcome:
     results: list
@@ -371,33 +380,25 @@ class ReportOutcome:
 
 
 def _figure_specs(ids):
-    """(name, proof id, caption) of the figures of the proofs in ``ids``, the graph figure last."""
-    from . import figures as figs
-    specs = [(fig.name, fig.proof, fig.caption) for fig in figs.FIGURES.values() if fig.proof in ids]
-    proof_id, name, caption = GRAPH_FIGURE
-    return specs + ([(name, proof_id, caption)] if proof_id in ids else [])
+    """The :class:`~derive.render.figures.Figure` of each proof in ``ids``, in the catalogue's order."""
+    from .figures import catalogue_figures
+    return list(catalogue_figures(ids).values())
 
 
 def _output_names(ids):
     """Every file a report of the proofs ``ids`` may write, relative to its folder."""
-    return [f"{FIGURE_DIR}/{name}.pdf" for name, _, _ in _figure_specs(ids)] + [TEX_NAME, PDF_NAME]
+    return [f"{FIGURE_DIR}/{spec.name}.pdf" for spec in _figure_specs(ids)] + [TEX_NAME, PDF_NAME]
 
 
 def _render_figures(ids, progress):
     """(relative name, bytes, proof id, caption) for every figure of the proofs in ``ids``."""
-    from . import figures as figs
+    from .figures import render
     out = []
     with scratch_folder("derive-figures-") as tmp:
-        for name, proof_id, caption in _figure_specs(ids):
-            progress(f"figure {name}")
-            if name == GRAPH_FIGURE[1]:
-                from .nets import sigmoid_chain
-                path = Path(tmp) / f"{name}.pdf"
-                g, C = sigmoid_chain(depth=4)
-                figs.computation_graph_figure(g, C, g["b_1"], path)
-            else:
-                path = figs.render(name, tmp)
-            out.append((f"{FIGURE_DIR}/{name}.pdf", path.read_bytes(), proof_id, caption))
+        for spec in _figure_specs(ids):
+            progress(f"figure {spec.name}")
+            path = render(spec, tmp)
+            out.append((f"{FIGURE_DIR}/{spec.name}.pdf", path.read_bytes(), spec.proof, spec.caption))
     return out
 
 
@@ -411,7 +412,7 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
     and the writing itself holds Ctrl-C and SIGTERM until it is done, so an
     interrupted run leaves the folder as it was or complete.
     """
-    from .catalogue import discover, run_many
+    from ..catalogue import discover, run_many
     progress = progress or (lambda message: None)
     registry = discover()
     ids = list(ids) if ids else list(registry)

@@ -1,11 +1,11 @@
-"""The one numeric cross-checker: values, gradients and expectations in float64.
+"""The one numeric cross-checker: values, gradients, relations and expectations in float64.
 
 In the spirit of HIPS autograd's ``test_util`` and ``torch.autograd.gradcheck``,
 a claim is compared with an independent reference (central finite differences,
-a Monte Carlo confidence interval) at seeded random points, so a seed always
-gives the same :class:`Evidence`.  Sampling keeps away from kinks and resamples
-(and counts) points where the reference is not finite; NaN or inf is never
-agreement.  mpmath at 30 digits settles float disagreements (counted in the
+a Monte Carlo confidence interval) at seeded random points
+(:mod:`derive.numeric.sampling`), so a seed always gives the same
+:class:`Evidence`.  NaN or inf is never agreement.  mpmath at 30 digits
+(:mod:`derive.numeric.referee`) settles float disagreements (counted in the
 detail) and confirms counterexamples, so neither is a rounding artifact.
 
 >>> x = sp.Symbol('x', real=True)
@@ -17,27 +17,19 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from statistics import NormalDist
-from typing import Callable
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from .evaluate import lambdify_numpy
-from .ops import kinks as table_kinks, relu, to_elementary
+from .evaluate import _as_expr, _as_real, _evaluator, _finite, _shape, numpy_function
+from .referee import MP_DPS, _mp_agrees, confirm_counterexample, mp_value
+from .sampling import MAX_ROUNDS, _draw, _kink_clear, _plan, _step
 
-FD_FACTOR = float(np.finfo(np.float64).eps) ** (1 / 3)  # central-difference step h = FD_FACTOR·max(1, |x|)
-KINK_MARGIN_MIN = 1e-3     # sampled points stay farther than max(1e-3, 100·h·(1 + kink slope)) from a kink,
-KINK_MARGIN_STEPS = 100    # so no central difference ever straddles one
-FLOAT_WINDOW = 6.0         # (lo, oo) is sampled in [lo, lo + 6], (-oo, hi) in [hi - 6, hi], the line in [-3, 3]
-INT_WINDOW = 50            # integer domains: at most 51 consecutive integers
-EDGE_VALUES = (0.0, 1.0, -1.0, 1e-3, -1e-3, 20.0, -20.0)  # plus the (nudged) domain ends
-MAX_ROUNDS = 50            # rejection sampling gives up after 50 rounds of candidates
-MP_DPS = 30                # digits of the mpmath referee
+__all__ = ["Tolerance", "GRADCHECK", "Evidence", "check_values", "check_gradient", "check_relation",
+           "check_expectation"]
+
 MAX_SETTLE = 1000          # float disagreements re-checked in mpmath, worst first
-_SIGNED = (("positive", sp.Interval.open(0, sp.oo)), ("nonnegative", sp.Interval(0, sp.oo)),
-           ("negative", sp.Interval.open(-sp.oo, 0)), ("nonpositive", sp.Interval(-sp.oo, 0)))
-_CONSTANT_ROW = sp.Symbol("_row", real=True)  # sampled when nothing else is (not a valid user name)
 
 
 @dataclass(frozen=True)
@@ -103,221 +95,15 @@ class Evidence:
                 "worst": worst}
 
     def __str__(self):
-        line = (f"{self.method}: {self.points} {'samples' if self.method == 'Monte Carlo' else 'points'}, "
-                f"max abs err {self.max_abs_err:.2g}, max rel err {self.max_rel_err:.2g} ({self.tolerance})"
-                f" — {'agrees' if self.passed else 'disagrees'}")
-        if not self.passed and self.worst:
-            line += "; worst at " + ", ".join(f"{k}={v:.6g}" for k, v in self.worst.items())
-        return line
+        from ..render.text import as_text  # the one text layout (render/ imports no numeric code)
+        return as_text(self)
 
 
-# --- evaluation ----------------------------------------------------------------
-
-def _as_expr(value):
-    if isinstance(value, str):
-        raise TypeError("expressions must be SymPy objects, never strings")
-    return value if isinstance(value, sp.Basic) else sp.sympify(value, strict=True)  # strings refused above
-
-
-def _shape(points):
-    return np.broadcast_shapes(*(np.shape(v) for v in points.values())) if points else ()
-
-
-def _as_real(out, shape):
-    out = np.asarray(out)
-    if np.iscomplexobj(out):
-        out = np.where(out.imag == 0, out.real, np.nan)
-    return np.array(np.broadcast_to(out.astype(np.float64), shape))
-
-
-def _step(x):
-    """The central-difference step h = eps**(1/3)·max(1, |x|), elementwise."""
-    return FD_FACTOR * np.maximum(1.0, np.abs(x))
-
-
-def numpy_function(expr, symbols) -> Callable[[dict], np.ndarray]:
-    """A vectorised float64 evaluator ``points -> array`` of a SymPy expression.
-
-    ``symbols`` come from :mod:`derive.symbols`; the result is broadcast to the
-    sample shape, and complex results become NaN.
-
-    >>> x = sp.Symbol('x', real=True)
-    >>> numpy_function(sp.log(x), [x])({x: np.array([1.0, -1.0])}).tolist()
-    [0.0, nan]
-    """
-    expr, symbols = _as_expr(expr).xreplace({sp.zoo: sp.nan}), list(symbols)  # NumPy has no zoo
-    if expr.free_symbols - set(symbols):
-        raise ValueError(f"free symbols {sorted(map(str, expr.free_symbols - set(symbols)))} are not sampled")
-    compiled = lambdify_numpy(symbols, expr)
-
-    def evaluate(points):
-        with np.errstate(all="ignore"):
-            out = compiled(*(np.asarray(points[s], dtype=np.float64) for s in symbols))
-        return _as_real(out, _shape(points))
-    return evaluate
-
-
-def _evaluator(f, symbols):
-    """``numpy_function`` of an expression, or a callable ``points -> array`` made float64."""
-    if isinstance(f, sp.Basic) or not callable(f):
-        return numpy_function(f, symbols)
-
-    def evaluate(points):
-        with np.errstate(all="ignore"):
-            return _as_real(f(points), _shape(points))
-    return evaluate
-
-
-def _finite(f, symbols):
-    """``points -> mask``: ``f`` and its overflow-prone parts (powers, functions) are finite there."""
-    if not isinstance(f, sp.Basic):
-        evaluate = _evaluator(f, symbols)
-        return lambda points: np.isfinite(evaluate(points))
-    nodes, stack = {f}, [f]
-    while stack:  # the branches of a Piecewise are evaluated only where they apply
-        e = stack.pop()
-        nodes.update([e] if isinstance(e, (sp.Pow, sp.Function)) and e.free_symbols else [])
-        stack.extend(e.args if not isinstance(e, (sp.Piecewise, sp.logic.boolalg.Boolean)) else ())
-    compiled = lambdify_numpy(symbols, sorted(nodes, key=sp.default_sort_key), cse=True)
-
-    def finite(points):
-        with np.errstate(all="ignore"):
-            values = compiled(*(points[s] for s in symbols))
-        return np.all([np.isfinite(_as_real(v, _shape(points))) for v in values], axis=0)
-    return finite
-
-
-# --- kinks and sampling ----------------------------------------------------------
-
-def kinks(expr) -> list[sp.Expr]:
-    """Expressions whose zero sets are the kinks of ``expr``: :func:`derive.ops.kinks`, from the op table.
-
-    >>> x, y = sp.symbols('x y', real=True)
-    >>> kinks(relu(x) + sp.Max(x, y) + sp.Piecewise((1, x > 2), (0, True)))
-    [x - y, x - 2, x]
-    """
-    return table_kinks(_as_expr(expr))
-
-
-@dataclass(frozen=True)
-class _Window:
-    lo: float       # the sampling window
-    hi: float
-    dom_lo: float   # the domain, open ends nudged inward (may be infinite)
-    dom_hi: float
-    integer: bool
-
-    def draw(self, rng, m):
-        if self.integer:
-            return rng.integers(int(self.lo), int(self.hi) + 1, size=m).astype(np.float64)
-        return self.lo + (self.hi - self.lo) * rng.random(m)
-
-    def edges(self):
-        return [v for v in dict.fromkeys(EDGE_VALUES + (self.dom_lo, self.dom_hi)) if math.isfinite(v)
-                and self.dom_lo <= v <= self.dom_hi and (not self.integer or float(v).is_integer())]
-
-
-def _inward(end, is_open, integer, direction):
-    """A finite domain end moved inside: to an integer, or by a relative 1e-9 if open."""
-    if not math.isfinite(end):
-        return end
-    if integer:
-        inner = math.ceil(end) if direction > 0 else math.floor(end)
-        return inner + direction if is_open and inner == end else inner
-    return end + direction * 1e-9 * max(1.0, abs(end)) if is_open else end
-
-
-def _window(sym, domain) -> _Window:
-    """The window of a (lo, hi) tuple, a SymPy Interval, or a Domain(interval, integer)."""
-    integer = bool(sym.is_integer)
-    if domain is None:  # from the symbol's assumptions
-        interval = next((iv for sign, iv in _SIGNED if getattr(sym, "is_" + sign)), sp.Reals)
-    elif isinstance(domain, (tuple, list)):
-        interval = sp.Interval(float(domain[0]), float(domain[1]))
-    elif isinstance(domain, sp.Set):
-        interval = domain
-    else:  # duck-typed Domain(interval=..., integer=...) of derive.parse
-        interval, integer = domain.interval, bool(getattr(domain, "integer", integer))
-    if not isinstance(interval, sp.Interval):
-        raise TypeError(f"the domain of {sym} must be an interval, not {interval}")
-    span = INT_WINDOW if integer else FLOAT_WINDOW
-    lo = _inward(float(interval.start), interval.left_open, integer, 1)
-    hi = _inward(float(interval.end), interval.right_open, integer, -1)
-    w_lo = lo if math.isfinite(lo) else (hi - span if math.isfinite(hi) else -(span // 2))
-    if not w_lo <= hi:
-        raise ValueError(f"the domain {interval} of {sym} has no {'integer ' if integer else ''}points")
-    return _Window(float(w_lo), float(min(hi, w_lo + span)), lo, hi, integer)
-
-
-def _kink_clear(kink_fns, points, symbols):
-    """Points farther from every kink than max(1e-3, 100·h·(1 + the kink's slope))."""
-    ok = np.ones(_shape(points), dtype=bool)
-    h = np.max([_step(points[s]) for s in symbols], axis=0)
-    for kink in kink_fns:
-        slope = sum(np.abs(kink({**points, s: points[s] + _step(points[s])})
-                           - kink({**points, s: points[s] - _step(points[s])})) / (2 * _step(points[s]))
-                    for s in symbols)
-        margin = np.maximum(KINK_MARGIN_MIN, KINK_MARGIN_STEPS * h * (1 + slope))
-        with np.errstate(invalid="ignore"):
-            ok &= np.isfinite(margin) & (np.abs(kink(points)) > margin)
-    return ok
-
-
-def _draw(symbols, n, seed, windows, kink_fns, reference_ok):
-    """Rejection sampling: (points, how many were found, what was rejected)."""
-    rng, chunks, found, near_kink, off_domain = np.random.default_rng(seed), [], 0, 0, 0
-    for _ in range(MAX_ROUNDS):
-        if found >= n:
-            break
-        cand = {s: windows[s].draw(rng, max(2 * (n - found), 16)) for s in symbols}
-        clear = _kink_clear(kink_fns, cand, symbols)
-        valid = clear & reference_ok(cand)
-        near_kink, off_domain = near_kink + int((~clear).sum()), off_domain + int((clear & ~valid).sum())
-        keep = np.flatnonzero(valid)[: n - found]
-        chunks.append({s: cand[s][keep] for s in symbols})
-        found += keep.size
-    rejected = f"rejected {near_kink} near a kink, {off_domain} where the reference is not finite"
-    return {s: np.concatenate([c[s] for c in chunks]) for s in symbols}, found, rejected
-
-
-def _prepare(exprs, symbols, domains):
-    """Sorted symbols, the symbols to sample (a placeholder for constants), windows, kink evaluators."""
-    if symbols is None:
-        symbols = sorted(set().union(*(e.free_symbols for e in exprs)), key=sp.default_sort_key)
-    sampled = list(symbols) or [_CONSTANT_ROW]
-    windows = {s: _window(s, (domains or {}).get(s)) for s in sampled}
-    return list(symbols), sampled, windows, [numpy_function(k, sampled) for e in exprs for k in kinks(e)]
-
-
-def sample_points(symbols, n, *, seed=0, domains=None, avoid=()) -> dict:
-    """``n`` seeded random points in the domains, away from the zeros of the ``avoid`` kinks.
-
-    Raises ValueError when fewer than ``n`` such points turn up in a bounded number of tries.
-
-    >>> x = sp.Symbol('x', real=True)
-    >>> pts = sample_points([x], 500, domains={x: sp.Interval.open(0, sp.oo)}, avoid=[x - 1])
-    >>> bool(pts[x].min() > 0 and np.abs(pts[x] - 1).min() > 1e-3)
-    True
-    """
-    symbols, sampled, windows, _ = _prepare([], symbols, domains)
-    kink_fns = [numpy_function(k, sampled) for k in avoid]
-    everywhere = lambda points: np.ones(_shape(points), dtype=bool)
-    points, found, _ = _draw(sampled, n, seed, windows, kink_fns, everywhere)
-    if found < n:
-        raise ValueError(f"only {found} of {n} points avoid the kinks after {MAX_ROUNDS} rounds")
-    return {s: points[s] for s in symbols}
-
-
-# --- comparing -------------------------------------------------------------------
 
 def _too_few(method, n, found, rejected, tol):
     detail = f"only {found} of {n} valid points after {MAX_ROUNDS} rounds of sampling; {rejected}"
     return Evidence(method, found, math.inf, math.inf, str(tol), False, detail)
 
-
-def _mp_agrees(actual, reference, tol):
-    with mpmath.workdps(MP_DPS):
-        return abs(actual - reference) <= tol.atol + tol.rtol * abs(reference)
 
 
 def _verdict(method, symbols, points, actual, reference, tol, settle, detail, labels=None):
@@ -364,7 +150,7 @@ def check_values(actual, expected, symbols=None, *, n=200, seed=0, domains=None,
     actual, expected = (e if callable(e) and not isinstance(e, sp.Basic) else _as_expr(e)
                         for e in (actual, expected))
     exprs = [e for e in (actual, expected) if isinstance(e, sp.Basic)]
-    symbols, sampled, windows, kink_fns = _prepare(exprs, symbols, domains)
+    symbols, sampled, windows, kink_fns = _plan(exprs, symbols, domains)
     f_actual, f_expected, reference_ok = (_evaluator(actual, sampled), _evaluator(expected, sampled),
                                           _finite(expected, sampled))
     points, found, rejected = _draw(sampled, n, seed, windows, kink_fns, reference_ok)
@@ -410,7 +196,7 @@ def check_gradient(f, grad, wrt, symbols=None, *, n=100, seed=0, domains=None, t
         raise ValueError(f"no claimed partial for {sorted(map(str, set(wrt) - set(grad_exprs)))}")
     f = f if callable(f) and not isinstance(f, sp.Basic) else _as_expr(f)
     exprs = [e for e in [f, *grad_exprs.values()] if isinstance(e, sp.Basic)]
-    symbols, _, windows, kink_fns = _prepare(exprs + wrt, symbols, domains)
+    symbols, _, windows, kink_fns = _plan(exprs + wrt, symbols, domains)
     kink_fns += [numpy_function(k, symbols) for k in avoid]
     if any(windows[s].integer for s in wrt):
         raise ValueError("cannot differentiate with respect to an integer variable")
@@ -477,64 +263,6 @@ def check_expectation(draw, expected, *, n=200_000, seed=0, confidence=0.999, re
                     err <= half + rel_floor * max(1.0, abs(expected)), detail)
 
 
-# --- mpmath referee ----------------------------------------------------------------
-
-def _exact(value):
-    """The exact rational value of a float or mpf (SymPy numbers pass through)."""
-    if isinstance(value, sp.Basic):
-        return value
-    m = value if isinstance(value, mpmath.mpf) else mpmath.mpf(float(value))
-    if not mpmath.isfinite(m):
-        raise ValueError(f"non-finite point value {value}")
-    sign, man, exp, _ = m._mpf_
-    return (-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp
-
-
-def mp_value(expr, point: dict, dps=MP_DPS) -> mpmath.mpf:
-    """``expr`` at ``point`` to ``dps`` digits: exact rationals of the floats, evaluated by evalf.
-
-    Activations are rewritten by :func:`~derive.functions.to_elementary`.  Raises
-    ValueError for a non-real or non-finite result.  Do arithmetic on the result
-    under ``mpmath.workdps(dps)``.
-
-    >>> x = sp.Symbol('x', real=True)
-    >>> with mpmath.workdps(30): print(mp_value(sp.exp(x), {x: 1.0}))
-    2.71828182845904523536028747135
-    """
-    value = to_elementary(_as_expr(expr)).xreplace({s: _exact(v) for s, v in point.items()}).evalf(dps)
-    if value.free_symbols:
-        raise ValueError(f"no value for {sorted(map(str, value.free_symbols))}")
-    re, im = value.as_real_imag()
-    if not (re.is_number and im.is_number) or re.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-        raise ValueError(f"{expr} is not finite at {point}")
-    if im != 0 and abs(im) > sp.Float(10, dps) ** (-dps) * max(1, abs(re)):
-        raise ValueError(f"{expr} is not real at {point}")
-    with mpmath.workdps(dps):
-        return mpmath.mpf(sp.Float(re, dps))
-
-
-def confirm_counterexample(lhs, rhs, rel, point, dps=MP_DPS) -> tuple:
-    """Evaluate ``lhs rel rhs`` at ``point`` in mpmath; is it violated beyond doubt?
-
-    The violation must exceed 10^-(dps//2)·max(1, |l|, |r|), so a float
-    artifact is never a refutation.  Returns ``(l, r, violated)``.
-
-    >>> x = sp.Symbol('x', real=True)
-    >>> confirm_counterexample(x**2, 2*x, "<=", {x: 3.0})[2]
-    True
-    >>> confirm_counterexample((x + 1)**2 - x**2 - 2*x, sp.Integer(1), "=", {x: 1e8})[2]
-    False
-    """
-    if rel not in ("=", "<=", "<", ">=", ">"):
-        raise ValueError(f"unknown relation {rel!r}")
-    left, right = mp_value(lhs, point, dps), mp_value(rhs, point, dps)
-    with mpmath.workdps(dps):
-        margin = mpmath.mpf(10) ** (-(dps // 2)) * max(1, abs(left), abs(right))
-        gap = abs(left - right) if rel == "=" else (left - right if "<" in rel else right - left)
-        return left, right, bool(gap > margin)
-
-
-# --- relations (the claim verifier's numeric evidence) ------------------------------
 
 SCALES = tuple(s * 10.0**k for k in range(-6, 7) for s in (1.0, -1.0))  # extra points across magnitudes
 _VIOLATION = {"=": lambda d: np.abs(d), "<=": lambda d: d, "<": lambda d: d, ">=": lambda d: -d, ">": lambda d: -d}
@@ -558,7 +286,7 @@ def check_relation(lhs, rhs, rel, symbols=None, *, n=400, seed=0, domains=None, 
     """
     lhs, rhs = _as_expr(lhs), _as_expr(rhs)
     method = "numeric relation" if rel != "=" else "numeric identity"
-    symbols, sampled, windows, _ = _prepare([lhs, rhs], symbols, domains)
+    symbols, sampled, windows, _ = _plan([lhs, rhs], symbols, domains)
     f_lhs, f_rhs = _evaluator(lhs, sampled), _evaluator(rhs, sampled)
     lhs_ok, rhs_ok = _finite(lhs, sampled), _finite(rhs, sampled)
     both_ok = lambda pts: lhs_ok(pts) & rhs_ok(pts)

@@ -23,9 +23,9 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from .latex_text import escape
-from .ops import OPS
-from .symbols import NAME_RE, is_adjoint, primal
+from .escape import escape
+from ..ops import OPS
+from ..symbols import NAME_RE, is_adjoint, primal
 
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

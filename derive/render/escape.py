@@ -9,6 +9,11 @@ commands, keeps Chinese text for the CJK environment, and replaces any other
 character it cannot typeset with ``?`` — so no input can open a command, a
 group or a file, and text comes out of the PDF as it went in.
 
+For Jupyter, whose MathJax knows none of the text-mode commands above,
+``escape(text, mathjax=True)`` gives text for a ``\\text{…}`` inside maths: the
+TeX specials become their full-width look-alikes (``％ ＆ ＼``), so they show
+as typed and open nothing.
+
 >>> escape(r"50% & $x_1$ ~ ^ \\ { } #")
 '50\\\\% \\\\& \\\\$x\\\\_1\\\\$ \\\\textasciitilde{} \\\\textasciicircum{} \\\\textbackslash{} \\\\{ \\\\} \\\\#'
 >>> escape(r"\\input{/etc/passwd}")
@@ -94,15 +99,24 @@ def _script(run: str, table: dict, marker: str) -> str:
     return "$%s{%s}$" % (marker, "".join(table[c] for c in run))
 
 
-def escape(text: str, cjk: bool = True) -> str:
+MATHJAX = str.maketrans("\\{}$%&#^_~", "＼｛｝＄％＆＃＾＿～")  # for \\text{…} in MathJax: look-alikes
+
+
+def escape(text: str, cjk: bool = True, mathjax: bool = False) -> str:
     """``text`` as literal LaTeX (text mode): specials escaped, maths mapped, nothing executable.
 
     With ``cjk=False`` Chinese characters become ``?`` (for a build without CJK fonts); with
-    ``cjk=True`` those the font lacks become their code point, ``[U+3400]``.
+    ``cjk=True`` those the font lacks become their code point, ``[U+3400]``.  With
+    ``mathjax=True`` the result goes inside ``\\text{…}`` in Jupyter's MathJax: the TeX
+    specials become full-width look-alikes and everything else stays as it is.
 
     >>> escape("w₁² + ‖g‖ → ∞")
     'w$_{1}$$^{2}$ + $\\\\|$g$\\\\|$ $\\\\to$ $\\\\infty$'
+    >>> escape("50% & {x}_1", mathjax=True)
+    '50％ ＆ ｛x｝＿1'
     """
+    if mathjax:
+        return str(text).translate(MATHJAX)
     text = unicodedata.normalize("NFC", str(text))
     out, i = [], 0
     while i < len(text):

@@ -1,20 +1,20 @@
-"""Read claims, expressions and assumptions safely: an allow-listed walk over Python's AST.
+"""The safe expression builder: an allow-listed walk over Python's AST, with size limits.
 
 User text never reaches ``eval``, ``exec``, ``sympify`` or ``parse_expr``: after length
 and bracket-depth checks, :func:`ast.parse` reads it and ``_Builder`` walks the tree with
-an allow-list of node types, building every SymPy object itself.  Variables are the plain
-real symbols of :func:`derive.symbols.symbol`; assumptions stay data (:class:`Domain`);
-decimals become exact rationals.  Numbers stay quick to build: no exact number, numeric
-power or exponential above 4096 bits, no numeric power of a variable above 1000, towers
-like ``9**9**9`` judged from logarithms first.  As a backstop, building gives up after
-5 s (main thread only; :func:`derive.limits.run_limited` is the hard limit).
+an allow-list of node types, building every SymPy object itself.  The callable names and
+their arities come from the op table (:mod:`derive.ops`); ``diff``, ``max`` and ``min``
+are the claim language's own (:mod:`derive.lang.operators`).  Variables are the plain
+real symbols of :func:`derive.symbols.symbol`; decimals become exact rationals.  Numbers
+stay quick to build: no exact number, numeric power or exponential above 4096 bits, no
+numeric power of a variable above 1000, towers like ``9**9**9`` judged from logarithms
+first.  As a backstop, building gives up after 5 s (main thread only;
+:func:`derive.limits.run_limited` is the hard limit).
 
 >>> parse_expression("sigmoid(x)*(1 - sigmoid(x)) + 0.5")
 (1 - sigmoid(x))*sigmoid(x) + 1/2
->>> parse_claim("diff(softplus(x), x) == sigmoid(x)").rel
-'='
->>> parse_assumption("0 < p < 1")
-{'p': Domain(interval=Interval.open(0, 1), integer=False)}
+>>> parse_variable("w_1")
+w_1
 """
 from __future__ import annotations
 
@@ -23,19 +23,17 @@ import math
 import re
 import time
 import warnings
-from dataclasses import dataclass
-from typing import Iterable
 
 import sympy as sp
 
-from .limits import StepTimeout, time_limit
-from .ops import MissingRule, derivative, parser_arity, parser_functions, size_class
-from .ops.piecewise import MAX_EXTREMUM_ARGS
-from .symbols import BadName, symbol
-from .terminal import visible
+from ..limits import StepTimeout, time_limit
+from ..ops import MissingRule, parser_arity, parser_functions, size_class
+from ..ops.piecewise import MAX_EXTREMUM_ARGS
+from ..render.terminal import visible
+from ..symbols import BadName, symbol
+from .operators import Diff, Infimum, Supremum, resolve_derivatives
 
-__all__ = ["ParseError", "Claim", "Domain", "Supremum", "Infimum", "parse_expression",
-           "parse_claim", "parse_assumption", "parse_assumptions"]
+__all__ = ["ParseError", "parse_expression", "parse_variable", "FUNCTIONS", "CONSTANTS"]
 
 MAX_TEXT, MAX_BRACKET_DEPTH = 2000, 50            # checked before ast.parse
 MAX_NODES, MAX_AST_DEPTH = 500, 60                # AST nodes, not counting operator tokens
@@ -69,11 +67,7 @@ _BINARY = {ast.Add: sp.Add, ast.Sub: lambda a, b: sp.Add(a, sp.Mul(sp.S.Negative
            ast.Pow: sp.Pow}
 _TOKEN_NODES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _NUMBER_RE = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\Z")
-_VARIABLE_RE = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\s+integer)?\Z")
-_IN_RE = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\s+integer)?\s+in\s+(.*)\Z", re.S)
 _RELATIONS = ("<=", ">=", "==", "!=", "=<", "=>", "<", ">", "=", "!")
-_CLAIM_RELATIONS = {"=": "=", "==": "=", "<=": "<=", "<": "<", ">=": ">=", ">": ">"}
-_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 class ParseError(ValueError):
@@ -180,87 +174,6 @@ def _number(literal: str) -> sp.Rational:
     return sp.Rational(int(whole + fraction), 10 ** -scale)
 
 
-class _Extremum(sp.Function):
-    """``expr`` optimised over the bound variable ``var``; stays unevaluated."""
-
-    nargs = 2
-    word = ""
-
-    @property
-    def free_symbols(self):
-        expr, var = self.args
-        return expr.free_symbols - {var}
-
-    def _eval_subs(self, old, new):
-        return self if old == self.args[1] else None
-
-    def _sympystr(self, printer):
-        return f"{self.word}({printer._print(self.args[0])}, {printer._print(self.args[1])})"
-
-    def _latex(self, printer):
-        expr, var = self.args
-        return rf"\{self.word}_{{{printer._print(var)}}} \left({printer._print(expr)}\right)"
-
-
-class Supremum(_Extremum):
-    r"""sup over ``var`` of ``expr``, written ``max(expr, var)`` in a claim.
-
-    >>> s = Supremum(-(symbol('x') - symbol('y'))**2, symbol('x'))
-    >>> s, s.free_symbols, sp.latex(s)
-    (max(-(x - y)**2, x), {y}, '\\max_{x} \\left(- \\left(x - y\\right)^{2}\\right)')
-    """
-
-    word = "max"
-
-
-class Infimum(_Extremum):
-    """inf over ``var`` of ``expr``, written ``min(expr, var)`` in a claim.
-
-    >>> Infimum(symbol('x')**2, symbol('x')).subs(symbol('x'), 3)
-    min(x**2, x)
-    """
-
-    word = "min"
-
-
-class Diff(sp.Function):
-    """``diff(expr, x)`` kept as written in a claim, so the verifier can show the step.
-
-    :meth:`doit` is the rule-table derivative (:func:`derive.ops.derivative`).
-
-    >>> x = symbol('x')
-    >>> d = parse_claim("diff(x**3, x) = 3*x**2").lhs
-    >>> d, d.doit()
-    (diff(x**3, x), 3*x**2)
-    """
-
-    nargs = 2
-
-    def doit(self, **hints):
-        expr, var = self.args
-        return derivative(resolve_derivatives(expr), var)
-
-    def _sympystr(self, printer):
-        expr, var = self.args
-        return f"diff({printer._print(expr)}, {printer._print(var)})"
-
-    def _latex(self, printer):
-        expr, var = self.args
-        return rf"\frac{{d}}{{d{printer._print(var)}}} \left({printer._print(expr)}\right)"
-
-
-def resolve_derivatives(expr):
-    """``expr`` with every :class:`Diff` replaced by its derivative, innermost first.
-
-    >>> x = symbol('x')
-    >>> resolve_derivatives(Diff(Diff(x**4, x), x))
-    12*x**2
-    """
-    while expr.has(Diff):
-        expr = expr.replace(lambda e: isinstance(e, Diff) and not e.args[0].has(Diff), lambda e: e.doit())
-    return expr
-
-
 class _Builder:
     """Builds the SymPy object of an allow-listed AST, checking every new subexpression."""
 
@@ -311,7 +224,7 @@ class _Builder:
                 _check_argument(sp.log, expr, shown)
             elif isinstance(expr, (sp.Max, sp.Min)) and len(expr.args) > MAX_EXTREMUM_ARGS:
                 raise ParseError(f"too many arguments: {shown} (limit {MAX_EXTREMUM_ARGS})")
-            stack.extend(expr.args)
+            stack.extend(expr.args[:2] if isinstance(expr, Diff) else expr.args)  # its value: checked once taken
         if not isinstance(value, sp.Expr):
             raise ParseError(f"not an expression: {shown}")
         if value.is_number and value.is_extended_real is False:
@@ -384,14 +297,14 @@ class _Builder:
         if name != "diff":
             return (Supremum if name == "max" else Infimum)(expr, var)
         try:
-            result = derivative(resolve_derivatives(expr), var)
+            result = Diff(expr, var)  # the derivative is taken here, once, and carried
         except MissingRule as exc:
             raise ParseError(f"cannot differentiate {shown}: {_shorten(exc, 120)}") from None
-        for count, _ in enumerate(sp.preorder_traversal(result)):
+        for count, _ in enumerate(sp.preorder_traversal(result.value)):
             if count >= MAX_DERIVATIVE_NODES:
                 raise ParseError(f"derivative too large: {shown} has more than "
                                  f"{MAX_DERIVATIVE_NODES} parts")
-        return Diff(expr, var)
+        return result
 
     HANDLERS = {ast.Constant: constant, ast.Name: name, ast.UnaryOp: unary,
                 ast.BinOp: binary, ast.Call: call}
@@ -451,7 +364,7 @@ def parse_expression(text: str, keep_diff: bool = False) -> sp.Expr:
     >>> parse_expression("9**9**9")
     Traceback (most recent call last):
     ...
-    derive.parse.ParseError: number too large: 9**9**9 has about 3.7e8 digits (limit 1233)
+    derive.lang.expressions.ParseError: number too large: 9**9**9 has about 3.7e8 digits (limit 1233)
     """
     source = _check_text(text)
     if not source:
@@ -494,6 +407,23 @@ def parse_expression(text: str, keep_diff: bool = False) -> sp.Expr:
                          f"{_shorten(source)}") from None
 
 
+def parse_variable(var) -> sp.Symbol:
+    """The plain real symbol of one variable, named by text or by a SymPy symbol; ParseError if not one.
+
+    >>> parse_variable("x"), parse_variable(symbol("T", positive=True)).is_positive
+    (x, None)
+    >>> parse_variable("x + 1")
+    Traceback (most recent call last):
+    ...
+    derive.lang.expressions.ParseError: expected a variable name, got 'x + 1'
+    """
+    result = parse_expression(var.name if isinstance(var, sp.Symbol) else var)
+    if not isinstance(result, sp.Symbol):
+        shown = " ".join(var.split()) if isinstance(var, str) else sp.sstr(var)
+        raise ParseError(f"expected a variable name, got {shown!r}")
+    return result
+
+
 def _relations(text: str) -> list[tuple[int, int, str]]:
     """(start, end, operator) of each relation sign outside brackets."""
     found, depth, i = [], 0, 0
@@ -507,209 +437,3 @@ def _relations(text: str) -> list[tuple[int, int, str]]:
             i += 1
     return found
 
-
-@dataclass(frozen=True)
-class Claim:
-    """A claim ``lhs rel rhs`` with rel one of '=', '<=', '<', '>=', '>'.
-
-    >>> parse_claim("sigmoid(-x) = 1 - sigmoid(x)")
-    Claim(lhs=sigmoid(-x), rel='=', rhs=1 - sigmoid(x), text='sigmoid(-x) = 1 - sigmoid(x)')
-    """
-
-    lhs: sp.Expr
-    rel: str
-    rhs: sp.Expr
-    text: str
-
-    @property
-    def symbols(self) -> tuple:
-        """The free symbols of both sides, sorted by name.
-
-        >>> parse_claim("b*a <= max(c*t, t)").symbols
-        (a, b, c)
-        """
-        return tuple(sorted(self.lhs.free_symbols | self.rhs.free_symbols, key=lambda s: s.name))
-
-
-def parse_claim(text: str) -> Claim:
-    """The :class:`Claim` of ``text``: two expressions around exactly one relation.
-
-    >>> c = parse_claim("log(sigmoid(x)) <= 0")
-    >>> c.lhs, c.rel, c.rhs
-    (log(sigmoid(x)), '<=', 0)
-    """
-    source = _check_text(text)
-    relations = _relations(source)
-    if len(relations) != 1:
-        found = f"; found {len(relations)} ({', '.join(op for _, _, op in relations)})" if relations else ""
-        raise ParseError(f"a claim has exactly one relation (=, <=, <, >= or >){found}: {_shorten(source)}")
-    start, end, op = relations[0]
-    if op not in _CLAIM_RELATIONS:
-        raise ParseError(f"relation {op!r} is not allowed: use =, <=, <, >= or >")
-    sides = []
-    for which, side in (("left", source[:start]), ("right", source[end:])):
-        if not side.strip():
-            raise ParseError(f"the {which}-hand side of the claim is empty")
-        try:
-            sides.append(parse_expression(side, keep_diff=True))
-        except ParseError as exc:
-            raise ParseError(f"{which}-hand side: {exc}") from None
-    return Claim(sides[0], _CLAIM_RELATIONS[op], sides[1], text)
-
-
-@dataclass(frozen=True)
-class Domain:
-    """Where one variable ranges: an interval of reals, optionally its integers only.
-
-    The claim parser's symbols stay plain real; a domain is data for the verifier.
-
-    >>> Domain(sp.Interval(0, 5)).intersect(Domain(sp.Interval.open(1, 9), integer=True))
-    Domain(interval=Interval.Lopen(1, 5), integer=True)
-    """
-
-    interval: sp.Interval = sp.Interval(-sp.oo, sp.oo)
-    integer: bool = False
-
-    def intersect(self, other: Domain) -> Domain:
-        """The domain allowed by both ``self`` and ``other``.
-
-        >>> Domain().intersect(Domain(sp.Interval(0, 1))).interval
-        Interval(0, 1)
-        """
-        return Domain(self.interval.intersect(other.interval), self.integer or other.integer)
-
-    def symbol(self, name: str) -> sp.Symbol:
-        """The symbol ``name`` with this domain's assumptions: not the claim's plain real symbol.
-
-        >>> t = Domain(sp.Interval.open(0, sp.oo)).symbol('T')
-        >>> t.is_positive, t == symbol('T')
-        (True, False)
-        """
-        low, high, facts = self.interval.inf, self.interval.sup, {}
-        if self.integer:
-            facts["integer"] = True
-        if low.is_extended_positive or (low.is_zero and self.interval.left_open):
-            facts["positive"] = True
-        elif low.is_extended_nonnegative:
-            facts["nonnegative"] = True
-        if high.is_extended_negative or (high.is_zero and self.interval.right_open):
-            facts["negative"] = True
-        elif high.is_extended_nonpositive:
-            facts["nonpositive"] = True
-        return symbol(name, **facts)
-
-
-def _bound(text: str) -> sp.Expr:
-    """A real numeric constant bounding a domain."""
-    try:
-        value = parse_expression(text)
-    except ParseError as exc:
-        raise ParseError(f"bound {_shorten(text, 30)!r}: {exc}") from None
-    if value.free_symbols or not value.is_number or value.is_extended_real is not True:
-        raise ParseError(f"a bound must be a real number, not {_shorten(text, 30)!r}")
-    if _log2_abs(value) > MAX_NUMBER_BITS:
-        raise _too_large(_shorten(text, 30), math.log2(_log2_abs(value)))
-    return value
-
-
-def _interval(text: str) -> sp.Interval:
-    text = text.strip()
-    if len(text) < 2 or text[0] not in "([" or text[-1] not in ")]":
-        raise ParseError(f"write an interval as (a, b), [a, b], (a, b] or [a, b): {_shorten(text)}")
-    inner, depth, commas = text[1:-1], 0, []
-    for i, char in enumerate(inner):
-        depth += (char in "([{") - (char in ")]}")
-        if char == "," and depth == 0:
-            commas.append(i)
-    if len(commas) != 1:
-        raise ParseError(f"an interval has two bounds separated by a comma: {_shorten(text)}")
-    low, high = _bound(inner[:commas[0]]), _bound(inner[commas[0] + 1:])
-    return sp.Interval(low, high, left_open=text[0] == "(", right_open=text[-1] == ")")
-
-
-def _half_line(op: str, bound) -> sp.Interval:
-    """The reals x with ``x op bound``."""
-    if op in (">", ">="):
-        return sp.Interval(bound, sp.oo, left_open=op == ">")
-    return sp.Interval(-sp.oo, bound, right_open=op == "<")
-
-
-def _variable_operand(operand: str):
-    """The match of 'x' or 'x integer' if ``operand`` names a variable, else None."""
-    match = _VARIABLE_RE.match(operand)
-    if match:
-        try:
-            _symbol(match[1])
-        except ParseError:
-            return None
-    return match
-
-
-def _nonempty(name: str, domain: Domain) -> Domain:
-    """``domain`` if it holds more than one value, else ParseError."""
-    interval = domain.interval
-    if not isinstance(interval, sp.Interval):
-        left = "no values" if interval is sp.S.EmptySet else f"only {_shorten(interval)}"
-        raise ParseError(f"the assumptions on {name} leave {left}")
-    if domain.integer:
-        for end in (interval.inf, interval.sup):  # rounding it evaluates it to its last integer digit
-            if end.is_finite and not end.is_Rational and _log2_abs(end) > MAX_ROUNDING_BITS:
-                raise ParseError(f"bound too large to round for the integers {name}: {_shorten(end, 30)} "
-                                 f"(limit 2**{MAX_ROUNDING_BITS} for a bound that is not a rational number)")
-    if domain.integer and interval.inf.is_finite and interval.sup.is_finite:
-        low, high = sp.ceiling(interval.inf), sp.floor(interval.sup)
-        low += 1 if interval.left_open and low == interval.inf else 0
-        high -= 1 if interval.right_open and high == interval.sup else 0
-        if low >= high:
-            left = "no integers" if low > high else f"only the integer {low}"
-            raise ParseError(f"the assumptions on {name} leave {left}")
-    return domain
-
-
-def parse_assumption(text: str) -> dict[str, Domain]:
-    """The domain of one variable: 'p in (0, 1]', 'T > 0', '0 < p < 1', 'n integer >= 1', ...
-
-    >>> parse_assumption("k integer in [1, 10]")
-    {'k': Domain(interval=Interval(1, 10), integer=True)}
-    >>> parse_assumption("x >= -1/2")['x'].interval
-    Interval(-1/2, oo)
-    """
-    source = _check_text(text)
-    usage = "write e.g. 'p in (0, 1)', 'T > 0', '0 < p < 1' or 'n integer >= 1'"
-    match = _IN_RE.match(source)
-    if match:
-        name = _symbol(match[1]).name
-        return {name: _nonempty(name, Domain(_interval(match[3]), bool(match[2])))}
-    relations = _relations(source)
-    match = _VARIABLE_RE.match(source)
-    if not relations and match and match[2]:
-        return {_symbol(match[1]).name: Domain(integer=True)}
-    ops = [op for _, _, op in relations]
-    cuts = [0, *(pos for start, end, _ in relations for pos in (start, end)), len(source)]
-    operands = [source[cuts[2 * i]:cuts[2 * i + 1]].strip() for i in range(len(ops) + 1)]
-    places = [i for i, operand in enumerate(operands) if _variable_operand(operand)]
-    if (not 1 <= len(ops) <= 2 or any(op not in _FLIPPED for op in ops) or len(places) != 1
-            or (len(ops) == 2 and places != [1])):
-        raise ParseError(f"cannot read assumption {_shorten(source, 40)!r}: {usage}")
-    match = _variable_operand(operands[places[0]])
-    name, interval = _symbol(match[1]).name, sp.Interval(-sp.oo, sp.oo)
-    for i, op in enumerate(ops):  # operands i and i+1 around ops[i]; one of them is the variable
-        bound_op = op if i == places[0] else _FLIPPED[op]
-        bound = operands[i + 1] if i == places[0] else operands[i]
-        interval = interval.intersect(_half_line(bound_op, _bound(bound)))
-    return {name: _nonempty(name, Domain(interval, bool(match[2])))}
-
-
-def parse_assumptions(texts: Iterable[str]) -> dict[str, Domain]:
-    """The domains of several assumptions, intersected where they name the same variable.
-
-    >>> parse_assumptions(["x > 0", "x <= 1", "n integer"])['x']
-    Domain(interval=Interval.Lopen(0, 1), integer=False)
-    """
-    if isinstance(texts, str):
-        raise ParseError("parse_assumptions takes a list of strings; use parse_assumption for one")
-    domains: dict[str, Domain] = {}
-    for text in texts:
-        for name, domain in parse_assumption(text).items():
-            domains[name] = _nonempty(name, domains[name].intersect(domain)) if name in domains else domain
-    return domains

@@ -66,7 +66,7 @@ class OutputFolder:
     >>> OutputFolder("/dev/null").check(["a.tex"])
     Traceback (most recent call last):
     ...
-    derive.output.OutputError: output folder /dev/null is not a folder
+    derive.render.output.OutputError: output folder /dev/null is not a folder
     """
 
     def __init__(self, directory):

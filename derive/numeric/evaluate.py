@@ -1,0 +1,182 @@
+"""Evaluation in float64: the one ``lambdify``, vectorised evaluators, and compiled graph programs.
+
+:func:`lambdify_numpy` is the only call of ``sympy.lambdify`` in derive: the
+op table's stable kernels (:func:`derive.ops.numpy_module`) come first, NumPy's
+own functions after.  :func:`numpy_function` wraps it for the checks; a
+graph's forward and reverse programs compile to one NumPy function
+(:func:`compile_program`): the assignments are handed to ``lambdify`` as its
+common-subexpression list, so the generated code is the straight-line program
+itself, one line per node and per adjoint.  Every name in generated code is a
+validated node name (:mod:`derive.symbols`) or a table entry, never user text.
+
+>>> from derive.graph import Graph
+>>> g = Graph(); x = g.input('x'); f = g.let('f', x**2)
+>>> run = g.grad(f, x).numeric()
+>>> value, grads = run({x: np.array([3.0])})
+>>> float(value[0]), float(grads[x][0])
+(9.0, 6.0)
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+
+from ..ops import numpy_module
+from ..symbols import adjoint
+
+__all__ = ["lambdify_numpy", "float64_constants", "numpy_function", "CompiledProgram", "compile_program"]
+
+
+def lambdify_numpy(args, exprs, **kwargs):
+    """``sympy.lambdify`` to float64 NumPy code, the op table's kernels first: the one place it is called.
+
+    The table's functions (sigmoid, GELU, erf, …) become their stable
+    kernels; everything else is NumPy's own.  Every name in the generated
+    code is a validated symbol name or a table entry, never user text.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> f = lambdify_numpy([x], sp.erf(x) + x)
+    >>> round(float(f(np.array(1.0))), 9)
+    1.842700793
+    """
+    return sp.lambdify(args, float64_constants(exprs), modules=[numpy_module(), "numpy"], **kwargs)
+
+
+_INT64 = 2**63
+
+
+def float64_constants(exprs):
+    """``exprs`` with the numbers NumPy cannot take as they are made float64: a Python int beyond
+    int64 (2**4095) would raise OverflowError, so it becomes its float, or ±inf beyond float64's
+    range; ``zoo`` becomes NaN.  Lists and tuples are converted element by element.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> float64_constants(2**4095 * x + sp.Integer(2)**70)
+    oo*x + 1.1805916207174113e+21
+    """
+    if isinstance(exprs, (list, tuple)):
+        return type(exprs)(float64_constants(e) for e in exprs)
+    if not isinstance(exprs, sp.Basic):
+        return exprs
+    big = {}
+    for r in exprs.atoms(sp.Rational):
+        if abs(r.p) >= _INT64 or r.q >= _INT64:
+            value = float(r) if abs(r) < sp.Float("1.7976931348623157e308") else math.copysign(math.inf, r)
+            big[r] = sp.Float(value, 17) if math.isfinite(value) else (sp.oo if value > 0 else -sp.oo)  # 17: exact
+    if exprs.has(sp.zoo):
+        big[sp.zoo] = sp.nan
+    return exprs.xreplace(big) if big else exprs
+
+
+class CompiledProgram:
+    """Callable ``run(points) -> (output values, {w: gradient values})``."""
+
+    def __init__(self, gradient):
+        graph, output = gradient.graph, gradient.output
+        ancestors = graph.ancestors(output)
+        for a in gradient.program:  # a family rule's partials may name nodes off the output's path
+            for s in a.expr.free_symbols:
+                if s in graph and s not in ancestors:
+                    ancestors |= graph.ancestors(s)
+        free_lets = [w for w in gradient.wrt if graph.node(w).kind == "let"]
+        self.arguments = [s for s in graph.leaves() if s in ancestors] + free_lets
+        forward = [(n.symbol, float64_constants(n.expr)) for n in graph.nodes
+                   if n.symbol in ancestors and n.kind == "let" and n.symbol not in free_lets]
+        backward = [(a.target, float64_constants(a.expr)) for a in gradient.program]
+        self.wrt = gradient.wrt
+        outputs = [output] + [adjoint(w) for w in self.wrt]
+        self._fn = lambdify_numpy(self.arguments, outputs, cse=lambda exprs: (forward + backward, exprs))
+
+    def __call__(self, points):
+        args = [np.asarray(points[s], dtype=np.float64) for s in self.arguments]
+        shape = np.broadcast_shapes(*(a.shape for a in args)) if args else ()
+        with np.errstate(all="ignore"):
+            out = self._fn(*args)
+        values = [np.broadcast_to(np.asarray(v, dtype=np.float64), shape) for v in out]
+        return values[0], dict(zip(self.wrt, values[1:]))
+
+
+def compile_program(gradient) -> CompiledProgram:
+    """Compile ``gradient``'s forward and reverse programs (see :class:`CompiledProgram`).
+
+    >>> from derive.graph import Graph
+    >>> g = Graph(); x = g.input('x'); f = g.let('f', 3*x)
+    >>> run = compile_program(g.grad(f, x))
+    >>> run.arguments, float(run({x: np.array(2.0)})[1][x])
+    ([x], 3.0)
+    """
+    return CompiledProgram(gradient)
+
+
+def _as_expr(value):
+    if isinstance(value, str):
+        raise TypeError("expressions must be SymPy objects, never strings")
+    return value if isinstance(value, sp.Basic) else sp.sympify(value, strict=True)  # strings refused above
+
+
+def _shape(points):
+    return np.broadcast_shapes(*(np.shape(v) for v in points.values())) if points else ()
+
+
+def _as_real(out, shape):
+    out = np.asarray(out)
+    if np.iscomplexobj(out):
+        out = np.where(out.imag == 0, out.real, np.nan)
+    return np.array(np.broadcast_to(out.astype(np.float64), shape))
+
+
+
+def numpy_function(expr, symbols) -> Callable[[dict], np.ndarray]:
+    """A vectorised float64 evaluator ``points -> array`` of a SymPy expression.
+
+    ``symbols`` come from :mod:`derive.symbols`; the result is broadcast to the
+    sample shape, and complex results become NaN.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> numpy_function(sp.log(x), [x])({x: np.array([1.0, -1.0])}).tolist()
+    [0.0, nan]
+    """
+    expr, symbols = _as_expr(expr).xreplace({sp.zoo: sp.nan}), list(symbols)  # NumPy has no zoo
+    if expr.free_symbols - set(symbols):
+        raise ValueError(f"free symbols {sorted(map(str, expr.free_symbols - set(symbols)))} are not sampled")
+    compiled = lambdify_numpy(symbols, expr)
+
+    def evaluate(points):
+        with np.errstate(all="ignore"):
+            out = compiled(*(np.asarray(points[s], dtype=np.float64) for s in symbols))
+        return _as_real(out, _shape(points))
+    return evaluate
+
+
+def _evaluator(f, symbols):
+    """``numpy_function`` of an expression, or a callable ``points -> array`` made float64."""
+    if isinstance(f, sp.Basic) or not callable(f):
+        return numpy_function(f, symbols)
+
+    def evaluate(points):
+        with np.errstate(all="ignore"):
+            return _as_real(f(points), _shape(points))
+    return evaluate
+
+
+def _finite(f, symbols):
+    """``points -> mask``: ``f`` and its overflow-prone parts (powers, functions) are finite there."""
+    if not isinstance(f, sp.Basic):
+        evaluate = _evaluator(f, symbols)
+        return lambda points: np.isfinite(evaluate(points))
+    nodes, stack = {f}, [f]
+    while stack:  # the branches of a Piecewise are evaluated only where they apply
+        e = stack.pop()
+        nodes.update([e] if isinstance(e, (sp.Pow, sp.Function)) and e.free_symbols else [])
+        stack.extend(e.args if not isinstance(e, (sp.Piecewise, sp.logic.boolalg.Boolean)) else ())
+    compiled = lambdify_numpy(symbols, sorted(nodes, key=sp.default_sort_key), cse=True)
+
+    def finite(points):
+        with np.errstate(all="ignore"):
+            values = compiled(*(points[s] for s in symbols))
+        return np.all([np.isfinite(_as_real(v, _shape(points))) for v in values], axis=0)
+    return finite
+
