@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 from derive.catalogue import STATUSES, Derivation, Proof, discover, run, run_in_process, verdict_of
-from derive.check import Evidence
+from derive.numeric import Evidence
 
 REGISTRY = discover()
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ class FalseIdentity(Proof, register=False):
         d.equal(sp.exp(x), 1 + x, "not an identity")
         return d
 
-    def check(self):
+    def evidence(self):
         return [GOOD]
 
 
@@ -79,7 +79,7 @@ class ProvedButNumbersDisagree(Proof, register=False):
         d.equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.S.One, "Pythagoras")
         return d
 
-    def check(self):
+    def evidence(self):
         return [BAD]
 
 
@@ -93,7 +93,7 @@ class TrueClaimCannotBeRefuted(Proof, register=False):
         d.refute(x**2 + 1, ">", sp.S.Zero, "a true inequality")
         return d
 
-    def check(self):
+    def evidence(self):
         return [GOOD]
 
 

@@ -1,4 +1,4 @@
-"""Tests of derive.check, the numeric cross-checker: every check here can fail."""
+"""Tests of derive.numeric, the numeric cross-checker: every check here can fail."""
 import json
 from dataclasses import dataclass
 
@@ -8,10 +8,9 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.check import (GRADCHECK, Evidence, Tolerance, check_expectation, check_gradient,
-                          check_values, confirm_counterexample, kinks, mp_value, numpy_function,
-                          sample_points)
-from derive.ops import elu, leaky_relu, relu, sigmoid, step
+from derive.numeric import (GRADCHECK, Evidence, Tolerance, check_expectation, check_gradient,
+                            check_values, confirm_counterexample, mp_value, numpy_function, sample_points)
+from derive.ops import elu, kinks, leaky_relu, relu, sigmoid, step
 from derive.ops import derivative
 from derive.symbols import symbol
 
@@ -19,7 +18,7 @@ x, y, w, b = (symbol(name) for name in "xywb")
 
 
 @dataclass(frozen=True)
-class Domain:  # the shape of derive.parse's Domain, duck-typed by derive.check
+class Domain:  # the shape of derive.lang.Domain, duck-typed by derive.numeric
     interval: sp.Interval
     integer: bool = False
 

@@ -7,13 +7,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from derive import figures, sigmoid
-from derive.catalogue import discover
-from derive.figures import FIGURES, Figure, chain_gradients, computation_graph_figure, render, render_all
+from derive import sigmoid
+from derive.catalogue import discover, load_catalogue
 from derive.graph import Graph
+from derive.render import figures, graphs
+from derive.render.figures import Figure, catalogue_figures, render, render_all
+from derive.render.graphs import computation_graph_figure
 
+load_catalogue()
+from proofs.vanishing import FIGURE_SEEDS as SEEDS, chain_gradients  # noqa: E402  (derive's own proofs/, loaded above)
+
+FIGURES = catalogue_figures()
 NAMES = {"sigmoid", "depth", "learning-rate", "fitting", "penalties", "dropout", "temperature",
-         "activations", "conv-size"}
+         "activations", "conv-size"}  # drawn on a page of the report's width; chain-graph sizes itself
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -28,7 +34,7 @@ def drawn(draw, size=figures.SIZE):
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     with matplotlib.rc_context(figures.STYLE):
-        fig = figures._new(size)
+        fig = figures.new_figure(size)
         draw(fig)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
@@ -47,11 +53,18 @@ def inside(fig, renderer):
     return box.x0 >= -0.01 and box.y0 >= -0.01 and box.x1 <= width + 0.01 and box.y1 <= height + 0.01
 
 
-def test_the_registry_covers_the_nine_figures():
-    assert set(FIGURES) == NAMES
+def test_the_proofs_declare_the_ten_figures():
+    assert set(FIGURES) == NAMES | {"chain-graph"}
     for name, spec in FIGURES.items():
         assert spec.name == name and callable(spec.draw)
         assert spec.caption.endswith(".") and len(spec.caption) > 40
+    assert FIGURES["chain-graph"].size is None and FIGURES["chain-graph"].proof == "formula-2-chain-rule"
+
+
+def test_the_library_does_not_import_the_catalogue_s_modules():
+    for module in ("figures", "graphs", "report", "text", "latex"):
+        source = (ROOT / "derive" / "render" / f"{module}.py").read_text()
+        assert "import proofs" not in source and "from proofs" not in source
 
 
 def test_every_figure_illustrates_a_proof_of_the_catalogue():
@@ -110,9 +123,8 @@ def test_a_failing_drawing_leaves_neither_a_file_nor_a_temporary(tmp_path, monke
         fig.add_subplot().plot([0, 1])
         raise RuntimeError("boom")
     (tmp_path / "broken.pdf").write_bytes(b"old")
-    monkeypatch.setitem(FIGURES, "broken", Figure("broken", "sigmoid-derivative", "Broken.", broken))
     with pytest.raises(RuntimeError, match="boom"):
-        render("broken", tmp_path)
+        render(Figure("broken", "Broken.", broken, proof="sigmoid-derivative"), tmp_path)
     assert (tmp_path / "broken.pdf").read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.pdf"]
 
@@ -131,7 +143,7 @@ def test_a_failing_save_keeps_the_old_file(tmp_path, monkeypatch):
 
 
 def test_importing_the_module_does_not_import_matplotlib():
-    code = "import sys, derive, derive.figures; print('matplotlib' in sys.modules)"
+    code = "import sys, derive, derive.render.figures, derive.render.graphs; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert out.stdout.strip() == "False"
@@ -166,7 +178,7 @@ def test_chain_gradients_agree_with_the_graph_reverse_pass(kind):
 
 
 def test_the_depth_figure_shows_what_its_caption_says():
-    runs = {k: [chain_gradients(k, seed=s) for s in figures.SEEDS] for k in ("sigmoid", "relu", "residual")}
+    runs = {k: [chain_gradients(k, seed=s) for s in SEEDS] for k in ("sigmoid", "relu", "residual")}
     for g, bound in runs["sigmoid"]:
         assert np.all(g <= bound * (1 + 1e-12))  # the (1/4)ⁿ∏‖Wᵢ‖ bound holds
     median = {k: np.median([g for g, _ in r], axis=0) for k, r in runs.items()}
@@ -191,7 +203,7 @@ def test_the_seed_chain_graph_is_laid_out_with_its_local_derivatives():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     g, C = seed_chain()
     with matplotlib.rc_context(figures.STYLE):
-        fig = figures.graph_drawing(g, C, g["b_1"])
+        fig = graphs.graph_drawing(g, C, g["b_1"])
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
     shown = texts(fig)
@@ -224,5 +236,5 @@ def test_edge_labels_fall_back_when_too_long():
     g = Graph()
     x = g.input("x")
     h = g.let("h", x + x ** 3 * sigmoid(x) ** 2)
-    label = figures._edge_label(g, h, x)
+    label = graphs._edge_label(g, h, x)
     assert label == r"$\partial h/\partial x$"

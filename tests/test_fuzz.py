@@ -34,17 +34,25 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from derive import cli, elu, leaky_relu, relu, sigmoid, softplus
-from derive.check import kinks
+from derive.ops import kinks
 from derive.ops import to_elementary
 from derive.graph import Graph, softmax
-from derive.latex_text import escape
-from derive.parse import ParseError
-from derive.report import PREAMBLE, compile_pdf, latexmk_available
+from derive.render.escape import escape
+from derive.lang import ParseError
+from derive.render.report import PREAMBLE, compile_pdf, latexmk_available
 from derive.verify import EXIT_CODES, Verdict, verify
 
-HANG_GUARD = 10.0  # seconds beyond a limit: a guard against hangs, not a performance test
 VERIFY_LIMIT = 3.0  # the verifier's wall-clock limit for a fuzzed claim
-BUILD_LIMIT = 5.0  # derive.parse.BUILD_SECONDS: the parser's own backstop, in this process
+BUILD_LIMIT = 5.0  # derive.lang.expressions.BUILD_SECONDS: the parser's own backstop, in this process
+
+
+GRAD_LIMIT = 30.0  # derive grad's limit (derive/cli.py)
+
+
+def guard(limit):
+    """A bound on the wall time of a step limited to ``limit`` s: ten times over, so that only a
+    hang fails it, never a loaded machine (CI may be busy)."""
+    return 10 * limit
 
 
 def fuzz(examples):
@@ -122,7 +130,7 @@ def test_well_formed_claims_get_a_verdict_or_a_one_line_error_in_time(claim, ass
         event(f"verdict: {verdict.status}")
         if verdict.status == "unknown" and "timed out" in verdict.reason:
             assert f"{VERIFY_LIMIT:g} s" in verdict.reason
-    assert time.monotonic() - start < VERIFY_LIMIT + BUILD_LIMIT + HANG_GUARD
+    assert time.monotonic() - start < guard(VERIFY_LIMIT + BUILD_LIMIT)
 
 
 def run_cli(*argv):
@@ -155,7 +163,7 @@ def test_malformed_input_through_the_cli_is_a_one_line_error(text, command):
     event(f"{command}: exit {code}")
     if code == 3:
         assert (out and "verdict   UNKNOWN" in out) or err.startswith("derive: error:"), (out, err)
-    assert time.monotonic() - start < 2 + BUILD_LIMIT + HANG_GUARD
+    assert time.monotonic() - start < guard(GRAD_LIMIT + BUILD_LIMIT)  # grad's own limit is the longer
 
 
 @fuzz(20)

@@ -30,12 +30,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from processes import live_processes_under
 
 import derive
-from derive import report
-from derive.limits import check_seconds
-from derive.report import latexmk_available
-from derive.terminal import json_dumps, visible
+from derive.render import report
+from derive.limits import valid_seconds
+from derive.render.report import latexmk_available
+from derive.render.terminal import json_dumps, visible
 from derive.testing import assert_claim, check_claim
 
 ROOT = Path(derive.__file__).resolve().parents[1]
@@ -112,7 +113,7 @@ def test_the_catalogue_is_loaded_from_derive_s_own_folder(tmp_path):
         (folder / name).write_text(CANARY_CODE.format(canary=str(canary)))
     script = ("import sys\n"
               "assert sys.path[0] == '', sys.path  # python -c: the working folder first, as in a REPL\n"
-              "from derive import figures\n"
+              "from derive.render import figures\n"
               "figures.render('fitting', sys.argv[1])\n"
               "figures.render('dropout', sys.argv[1])\n"
               "from derive.catalogue import discover, CATALOGUE_DIR\n"
@@ -265,7 +266,7 @@ def test_accepted_claims_with_format_characters_print_safely_as_text_and_json(tm
 
 
 def test_the_library_s_messages_are_visible_too():
-    from derive.parse import ParseError, parse_claim
+    from derive.lang import ParseError, parse_claim
     with pytest.raises(ParseError) as caught:
         parse_claim(f"y{HOSTILE} = 1")
     assert_terminal_safe(str(caught.value))
@@ -274,6 +275,15 @@ def test_the_library_s_messages_are_visible_too():
     assert_terminal_safe(str(failed.value).replace("\n", ""))
     assert visible("a\u2028b\x9b") == "a\\u2028b\\x9b"
     assert_terminal_safe(json_dumps({"k\u202e": ["\x1b", "\u2029", "\U000e0001"]}, indent=1))
+
+
+def run_plugin(pytester, failed):
+    """Run the test file made with ``pytester`` under derive's plugin; its output, after checking
+    that ``failed`` tests failed."""
+    result = pytester.runpytest_subprocess("-p", "no:derive", "-p", "derive.pytest_plugin",
+                                           "-p", "no:cacheprovider", timeout=HANG_GUARD)
+    result.assert_outcomes(failed=failed)
+    return result.stdout.str()
 
 
 def test_the_pytest_plugin_s_messages_are_visible(pytester, monkeypatch):
@@ -289,10 +299,7 @@ def test_unreadable():
 def test_false():
     pass
 ''')
-    result = pytester.runpytest_subprocess("-p", "no:derive", "-p", "derive.pytest_plugin",
-                                           "-p", "no:cacheprovider", timeout=HANG_GUARD)
-    result.assert_outcomes(failed=2)
-    out = result.stdout.str()
+    out = run_plugin(pytester, failed=2)
     assert "\\x1b" in out and "\\u202e" in out
     assert_terminal_safe(out)
 
@@ -320,7 +327,7 @@ def test_a_bad_timeout_in_the_library_is_a_value_error_before_any_work(entry, se
 
 
 def test_a_good_timeout_is_taken_as_it_is():
-    assert check_seconds(86400) == 86400.0 and check_seconds(0.5) == 0.5
+    assert valid_seconds(86400) == 86400.0 and valid_seconds(0.5) == 0.5
     assert derive.verify("x = x", timeout=86400).status == "proved"
 
 
@@ -333,10 +340,7 @@ import pytest
 def test_inf():
     pass
 ''')
-    result = pytester.runpytest_subprocess("-p", "no:derive", "-p", "derive.pytest_plugin",
-                                           "-p", "no:cacheprovider", timeout=HANG_GUARD)
-    result.assert_outcomes(failed=1)
-    out = result.stdout.str()
+    out = run_plugin(pytester, failed=1)
     assert "timeout must be a number of seconds" in out
     assert "limits.py" not in out and "OverflowError" not in out
 
@@ -363,21 +367,6 @@ def test_a_title_with_characters_the_cjk_font_lacks_compiles_and_says_so(tmp_pat
 
 
 # -- 6. signals --------------------------------------------------------------------------------
-
-def live_processes_under(folder: Path):
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cwd = os.readlink(entry / "cwd")
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if cwd.startswith(str(folder)) and state != "Z":
-            found.append(entry.name)
-    return found
-
 
 def report_with_signal(tmp_path, name, signum=None, delay=None):
     """Run a one-proof PDF report; ``delay`` s after 'compiling the PDF', send ``signum``.

@@ -11,7 +11,14 @@ import sympy as sp
 from derive.limits import Outcome, StepTimeout, run_limited, time_limit
 from derive.symbols import symbol
 
-SLACK = 3.0  # seconds beyond a limit; a guard against hangs, not a performance test
+
+
+def guard(limit):
+    """A bound on the wall time of a step limited to ``limit`` s: ten times over, plus start-up.
+
+    It catches a limit that does not work (a hang), never a slow machine: CI may be loaded.
+    """
+    return 10 * (limit + 1)
 
 
 def no_zombies():
@@ -54,28 +61,28 @@ def timed(function, *args, **kwargs):
 def test_sleeping_worker_times_out():
     outcome, elapsed = timed(run_limited, time.sleep, 60, timeout=0.5)
     assert outcome == Outcome(False, None, "timed out after 0.5 s")
-    assert elapsed < 0.5 + SLACK
+    assert elapsed < guard(0.5)
     assert no_zombies()
 
 
 def test_busy_worker_times_out():
     outcome, elapsed = timed(run_limited, busy_loop, timeout=1)
     assert not outcome.ok and outcome.reason == "timed out after 1 s"
-    assert elapsed < 1 + SLACK
+    assert elapsed < guard(1)
     assert no_zombies()
 
 
 def test_cpu_limit_stops_a_busy_worker_before_the_wall_clock():
     outcome, elapsed = timed(run_limited, busy_loop, timeout=30, cpu_seconds=1)
     assert not outcome.ok and outcome.reason == "CPU limit exceeded"
-    assert elapsed < 1 + SLACK
+    assert elapsed < guard(1)
 
 
 @pytest.mark.parametrize("allocate", [allocate_huge_list, grow_until_full])
 def test_memory_limit(allocate):
     outcome, elapsed = timed(run_limited, allocate, timeout=30, memory_mb=1024)
     assert not outcome.ok and outcome.reason == "memory limit 1024 MB exceeded"
-    assert elapsed < 30
+    assert elapsed < guard(30)
     assert no_zombies()
 
 
@@ -159,7 +166,7 @@ def test_time_limit_interrupts_a_busy_loop_and_restores_the_handler():
         with pytest.raises(StepTimeout, match="after 0.2 s"):
             with time_limit(0.2):
                 busy_loop()
-        assert time.monotonic() - start < 0.2 + SLACK
+        assert time.monotonic() - start < guard(0.2)
         assert signal.getsignal(signal.SIGALRM) is sentinel
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     finally:
@@ -179,7 +186,7 @@ def test_inner_time_limit_cannot_extend_the_outer_one():
         with time_limit(0.3):
             with time_limit(30):
                 busy_loop()
-    assert time.monotonic() - start < 0.3 + SLACK
+    assert time.monotonic() - start < guard(0.3)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
@@ -192,7 +199,7 @@ def test_outer_time_limit_survives_a_shorter_inner_one():
                     busy_loop()
             assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 1
             busy_loop()
-    assert 1 <= time.monotonic() - start + 0.05 < 1 + SLACK
+    assert 1 <= time.monotonic() - start + 0.05 < guard(1)
 
 
 def test_time_limit_outside_the_main_thread_runs_unlimited():

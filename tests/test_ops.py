@@ -19,9 +19,9 @@ import sympy as sp
 import derive
 from derive import (OPS, MissingRule, derivative, elu, gelu, hardtanh, leaky_relu, mish, relu, selu, sigmoid, silu,
                     softplus, softsign)
-from derive.check import check_gradient, check_values
+from derive.numeric import check_gradient, check_values
 from derive.ops import to_elementary
-from derive.parse import Domain
+from derive.lang import Domain
 from derive.symbols import symbol
 
 x, y = symbol("x"), symbol("y")
@@ -246,7 +246,7 @@ def test_the_builders_take_every_activation_of_the_table():
 
 @pytest.mark.parametrize("op", UNARY)
 def test_the_function_prints_in_text_and_latex(op):
-    from derive.printing import latex, text
+    from derive.render.printing import latex, text
     e = OPS[op].forward(x)
     shown, tex = text(e), latex(e)
     assert OPS[op].text in shown or op in shown or shown == "|x|", (op, shown)

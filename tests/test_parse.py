@@ -8,16 +8,16 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive import parse
+from derive.lang import expressions
 from derive.ops import elu, leaky_relu, relu, sigmoid, softplus
-from derive.parse import (Claim, Domain, Infimum, ParseError, Supremum, parse_assumption,
-                          parse_assumptions, parse_claim, parse_expression, resolve_derivatives)
+from derive.lang import (Claim, Domain, Infimum, ParseError, Supremum, parse_assumption,
+                         parse_assumptions, parse_claim, parse_expression, resolve_derivatives)
 from derive.ops import derivative
 from derive.symbols import symbol
 
 x, y, z, w, b, n, p, T = (symbol(name) for name in ("x", "y", "z", "w", "b", "n", "p", "T"))
 R = sp.Rational
-HANG_GUARD = 2.0  # seconds; a guard against hangs, not a performance test
+HANG_GUARD = 60.0  # seconds; ten times the parser's 5 s backstop: a guard against hangs, not speed
 
 
 def assert_parse_error(function, text, fragment=""):
@@ -367,16 +367,17 @@ def test_parse_error_is_a_value_error_with_one_line():
     assert str(ParseError("two\nlines")) == "two lines"
 
 
-def test_no_dynamic_evaluation_in_the_parser_source():
-    """The parser never calls eval, exec, compile, sympify, parse_expr or lambdify."""
-    tree = ast.parse(pathlib.Path(parse.__file__).read_text())
+@pytest.mark.parametrize("module", sorted(pathlib.Path(expressions.__file__).parent.glob("*.py")), ids=lambda p: p.name)
+def test_no_dynamic_evaluation_in_the_claim_language(module):
+    """No module of derive.lang calls eval, exec, compile, sympify, parse_expr or lambdify."""
+    tree = ast.parse(module.read_text())
     banned_names = {"eval", "exec", "compile", "__import__", "getattr", "sympify"}
     banned_attributes = {"eval", "exec", "sympify", "parse_expr", "lambdify", "S", "Symbol"}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            assert node.func.id not in banned_names, f"line {node.lineno} calls {node.func.id}"
+            assert node.func.id not in banned_names, f"{module.name} line {node.lineno} calls {node.func.id}"
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            assert node.func.attr not in banned_attributes, f"line {node.lineno} calls {node.func.attr}"
+            assert node.func.attr not in banned_attributes, f"{module.name} line {node.lineno} calls {node.func.attr}"
 
 
 TOKENS = ["x", "y", "n", "0", "1", "2", "9", ".", "e", "5", "+", "-", "*", "/", "**", "^", "(", ")",
@@ -394,7 +395,7 @@ def assert_parses_or_refuses(text, kind):
         assert "\n" not in str(exc)
     else:
         assert isinstance(result, kind)
-    assert time.monotonic() - start < 10 * HANG_GUARD
+    assert time.monotonic() - start < 2 * HANG_GUARD
 
 
 @settings(deadline=None, max_examples=200)
@@ -409,7 +410,7 @@ EXPRESSION_TEXT = st.recursive(
     lambda inner: st.one_of(
         st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**"]), inner).map(
             lambda t: f"({t[0]}){t[1]}({t[2]})"),
-        st.tuples(st.sampled_from(sorted(parse.ONE_ARGUMENT - {'diff', 'max', 'min'})), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(sorted(expressions.ONE_ARGUMENT - {'diff', 'max', 'min'})), inner).map(lambda t: f"{t[0]}({t[1]})"),
         st.tuples(st.sampled_from(["Max", "Min", "leaky_relu", "elu"]), inner, inner).map(
             lambda t: f"{t[0]}({t[1]}, {t[2]})"),
         st.tuples(st.sampled_from(["diff", "max", "min"]), inner, st.sampled_from(["x", "y"])).map(

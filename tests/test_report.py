@@ -9,9 +9,9 @@ import pytest
 import sympy as sp
 
 from derive.catalogue import Result
-from derive.check import Evidence
-from derive.latex_text import SPECIALS, escape
-from derive.report import build_tex, compile_pdf, latexmk_available
+from derive.numeric import Evidence
+from derive.render.escape import SPECIALS, escape
+from derive.render.report import build_tex, compile_pdf, latexmk_available
 from derive.steps import Rel, Step
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +48,29 @@ def demo_result(title="A demo", symbol_name="w"):
 
 def test_tex_is_deterministic():
     assert build_tex([demo_result()], title="t") == build_tex([demo_result()], title="t")
+
+
+def test_every_erratum_proof_declares_why_it_fails():
+    from derive.catalogue import discover
+    registry = discover()
+    errata = {pid: cls.why_wrong for pid, cls in registry.items() if cls.erratum}
+    assert len(errata) >= 20
+    missing = [pid for pid, why in errata.items() if not why.strip()]
+    assert not missing, f"errata without why_wrong: {missing}"
+    assert all(why.rstrip().endswith(".") and len(why) > 40 for why in errata.values())
+    from derive.render.escape import missing_glyphs
+    assert not {pid: missing_glyphs(why) for pid, why in errata.items() if missing_glyphs(why)}
+
+
+def test_the_errata_appendix_gives_the_proof_s_own_why_wrong():
+    from derive.catalogue import get
+    r = demo_result()
+    r.id = "l2-stronger"  # an erratum of the catalogue: its declared sentence, not the refutation
+    tex = build_tex([r], title="t")
+    appendix = tex[tex.index("Errata found in the source text"):]
+    assert r"\item[Why it fails] %s" % escape(get("l2-stronger").why_wrong)[:40] in appendix
+    unknown = build_tex([demo_result()], title="t")  # no such proof: its refutations
+    assert r"\item[Why it fails] w$^{2}$ $\ge$ |w| fails" in unknown
 
 
 @needs_tex
@@ -145,7 +168,7 @@ def test_full_report_pdf_holds_every_proof_and_the_errata(tmp_path):
 
 
 def test_written_files_follow_the_umask(tmp_path):
-    from derive.output import OutputFolder
+    from derive.render.output import OutputFolder
     old = os.umask(0o027)
     try:
         OutputFolder(tmp_path).write({"a.txt": b"x", "figures/b.pdf": b"y"})

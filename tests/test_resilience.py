@@ -20,11 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from processes import live_processes_under
 
-from derive import cli, report
+from derive import cli
+from derive.render import report
 from derive.limits import run_limited, run_limited_many
-from derive.output import OutputError, OutputFolder
-from derive.report import interrupts_deferred, latexmk_available
+from derive.render.output import OutputError, OutputFolder
+from derive.render.report import interrupts_deferred, latexmk_available
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 300  # seconds: a guard against hangs only
@@ -74,7 +76,7 @@ def test_check_reports_a_proof_that_times_out_and_finishes_the_rest():
     assert results["zz-never-ends"]["reason"] == f"timed out after {PROOF_LIMIT} s"
     for pid in QUICK_IDS:
         assert results[pid]["status"] == results[pid]["expected"], results[pid]
-    assert seconds < 60
+    assert seconds < 10 * (PROOF_LIMIT + 10)  # a hang guard: ten times what the run takes
 
 
 def test_report_reports_a_proof_that_times_out_and_finishes_the_rest(tmp_path):
@@ -122,19 +124,21 @@ def crash():
 
 
 def test_killed_workers_are_named_and_the_rest_go_on():
-    calls = [(sum, ([1, 2],)), (sleep_forever, ()), (spin, ()), (hog_memory, ()), (crash, ()), (pow, (2, 10))]
+    """Each limit names itself, whatever the load: the CPU and memory limits get a wall-clock limit
+    thirty times longer than they need, so on a busy machine they still trip first; the sleeper,
+    which uses no CPU, can only ever hit the wall clock."""
+    calls = [(sum, ([1, 2],)), (spin, ()), (hog_memory, ()), (crash, ()), (pow, (2, 10))]
     done = []
-    start = time.monotonic()
-    outcomes = run_limited_many(calls, jobs=2, timeout=3, memory_mb=512, cpu_seconds=1,
+    outcomes = run_limited_many(calls, jobs=2, timeout=30, memory_mb=512, cpu_seconds=1,
                                 on_done=lambda i, o: done.append(i))
-    assert time.monotonic() - start < 3 * 4 + 10
     assert sorted(done) == list(range(len(calls)))
-    assert [o.ok for o in outcomes] == [True, False, False, False, False, True]
-    assert outcomes[0].value == 3 and outcomes[5].value == 1024
-    assert outcomes[1].reason == "timed out after 3 s"
-    assert outcomes[2].reason == "CPU limit exceeded"
-    assert outcomes[3].reason == "memory limit 512 MB exceeded"
-    assert outcomes[4].reason == f"worker crashed (signal {int(signal.SIGKILL)})"
+    assert [o.ok for o in outcomes] == [True, False, False, False, True]
+    assert outcomes[0].value == 3 and outcomes[4].value == 1024
+    assert outcomes[1].reason == "CPU limit exceeded"
+    assert outcomes[2].reason == "memory limit 512 MB exceeded"
+    assert outcomes[3].reason == f"worker crashed (signal {int(signal.SIGKILL)})"
+    asleep = run_limited_many([(sleep_forever, ()), (sum, ([4],))], jobs=2, timeout=2, cpu_seconds=1)
+    assert asleep[0].reason == "timed out after 2 s" and asleep[1].value == 4
 
 
 def test_a_worker_does_not_inherit_the_parents_sigterm_handler():
@@ -175,23 +179,6 @@ def test_two_runs_with_different_hash_seeds_give_the_same_results():
 
 
 # -- interrupted runs --------------------------------------------------------------------------
-
-def live_processes_under(folder: Path):
-    """Processes (not zombies) whose working folder is inside ``folder``: TeX's build folder."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cwd = os.readlink(entry / "cwd")
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if cwd.startswith(str(folder)) and state != "Z":
-            found.append((entry.name, command))
-    return found
-
 
 @pytest.mark.skipif(not latexmk_available(), reason="TeX Live is not installed")
 @pytest.mark.parametrize("signum, status, word", [(signal.SIGTERM, 143, "terminated"),

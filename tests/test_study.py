@@ -12,9 +12,10 @@ import sympy as sp
 
 from derive import nets, verify
 from derive.catalogue import Result, get
-from derive.check import Evidence
+from derive.numeric import Evidence
 from derive.ops import to_elementary
-from derive.graph import Graph, GraphError, Vector, _dot_string
+from derive.graph import Graph, GraphError, Vector
+from derive.render.graphs import _dot_string
 from derive.steps import Rel, Step
 from derive.symbols import symbol
 from derive.verify import Verdict

@@ -5,8 +5,8 @@ import json
 import pytest
 import sympy as sp
 
-from derive.check import confirm_counterexample
-from derive.parse import ParseError, parse_claim
+from derive.numeric import confirm_counterexample
+from derive.lang import ParseError, parse_claim
 from derive.verify import verify
 
 TRUE_CLAIMS = [
