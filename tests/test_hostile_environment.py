@@ -466,8 +466,7 @@ def test_a_signal_just_after_the_build_folder_is_made_leaves_no_folder(monkeypat
 
     def mkdtemp_then_signal(*args, **kwargs):
         folder = real_mkdtemp(*args, dir=tmp, **kwargs)
-        os.kill(os.getpid(), signal.SIGTERM)  # held until the folder is made, then delivered
-        time.sleep(0.05)
+        signal.raise_signal(signal.SIGTERM)  # to this thread: held until the folder is made, then delivered
         return folder
 
     monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_signal)

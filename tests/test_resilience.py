@@ -242,8 +242,9 @@ def test_an_interrupt_while_writing_waits_until_every_file_is_written(tmp_path, 
             return
         renamed.append(dst)
         if len(renamed) == 1:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.05)  # the signal arrives here, in the middle of the renames
+            # raise_signal sends it to this thread, so its handler runs here, in the middle of the
+            # renames (os.kill may pick another thread of the process, and run it later)
+            signal.raise_signal(signal.SIGINT)
 
     monkeypatch.setattr(os, "replace", rename_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
@@ -266,7 +267,7 @@ def test_interrupts_deferred_delivers_the_signal_after_the_body():
     try:
         with pytest.raises(RuntimeError, match="terminated"):
             with interrupts_deferred():
-                os.kill(os.getpid(), signal.SIGTERM)
+                signal.raise_signal(signal.SIGTERM)
                 time.sleep(0.05)
                 order.append("body finished")
         assert order == ["body finished", "handler"]
