@@ -268,17 +268,24 @@ def interrupts_deferred():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught = []
-    previous = {}
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        previous[number] = signal.signal(number, lambda signum, frame: caught.append(signum))
-    try:
+    caught, previous = [], {}
+    try:  # the setup too: a signal landing halfway must not leave a handler swapped
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            previous[number] = signal.signal(number, lambda signum, frame: caught.append(signum))
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler if handler is not None else signal.SIG_DFL)
         if caught:
-            signal.raise_signal(caught[0])  # the usual handler runs now: KeyboardInterrupt, say
+            _deliver(caught[0], previous.get(caught[0]))
+
+
+def _deliver(signum, handler):
+    """Run the usual handler of a held signal now: KeyboardInterrupt, Terminated, or the default action."""
+    if callable(handler):
+        handler(signum, None)  # directly, in this thread: no second trip through the kernel
+    elif handler != signal.SIG_IGN:
+        signal.raise_signal(signum)
 
 
 @contextmanager
