@@ -234,21 +234,33 @@ def test_a_signal_while_compiling_leaves_the_folder_as_it_was(tmp_path, signum, 
 def test_an_interrupt_while_writing_waits_until_every_file_is_written(tmp_path, monkeypatch):
     """make_report: Ctrl-C during the writes lands after the last one; the folder is complete."""
     (tmp_path / "notes.txt").write_text("mine")
-    real_replace, renamed = os.replace, []
+    # Ctrl-C's usual handler, whatever this process had: on a loaded machine the full suite was seen
+    # to reach this test with SIGINT ignored (an unexplained leak in the test process, see the notes)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    real_replace, renamed, seen = os.replace, [], []
 
     def rename_then_interrupt(src, dst, **kwargs):
         real_replace(src, dst, **kwargs)
         if "dst_dir_fd" not in kwargs:  # not one of the output folder's renames
+            seen.append(("other", dst))
             return
         renamed.append(dst)
         if len(renamed) == 1:
+            seen.append(("handler while writing", signal.getsignal(signal.SIGINT)))
             # raise_signal sends it to this thread, so its handler runs here, in the middle of the
             # renames (os.kill may pick another thread of the process, and run it later)
             signal.raise_signal(signal.SIGINT)
 
     monkeypatch.setattr(os, "replace", rename_then_interrupt)
-    with pytest.raises(KeyboardInterrupt):
+    try:
         report.make_report(tmp_path, ["sigmoid-derivative-max"], pdf="no")
+    except KeyboardInterrupt:
+        pass
+    else:
+        pytest.fail(f"no KeyboardInterrupt; renamed {renamed}, seen {seen}, "
+                    f"SIGINT now {signal.getsignal(signal.SIGINT)!r}")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     names = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
     assert names == sorted(["notes.txt", *renamed])
     assert renamed[-1] == "derive-report.tex" and len(renamed) >= 2  # the figures, then the .tex
