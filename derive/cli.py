@@ -93,14 +93,22 @@ def _say(text="", file=None, **kwargs):
     print(visible(text, keep="\n"), file=file or sys.stdout, **kwargs)
 
 
-def _seconds(text):
-    """argparse type of --timeout: a number of seconds in (0, 86400]."""
-    from .limits import valid_seconds
+def _parse_seconds(text, what=""):
+    """A time limit typed by the user, checked by :func:`derive.limits.valid_seconds`; ValueError naming ``what``."""
+    from .limits import MAX_SECONDS, valid_seconds
     try:
         return valid_seconds(float(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds in (0, 86400], not {text[:40]!r}") \
-            from None
+        raise ValueError(f"{what + ' ' if what else ''}must be a number of seconds in (0, {MAX_SECONDS}], "
+                         f"not {text[:40]!r}") from None
+
+
+def _seconds(text):
+    """argparse type of --timeout."""
+    try:
+        return _parse_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_verify(args):
@@ -228,15 +236,7 @@ def _proof_seconds() -> float:
     """The per-proof wall-clock limit: $DERIVE_PROOF_SECONDS, else the catalogue's 60 s."""
     from .catalogue import PROOF_SECONDS
     text = os.environ.get(PROOF_SECONDS_ENV, "").strip()
-    if not text:
-        return PROOF_SECONDS
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = float("nan")
-    if not 0 < seconds <= 24 * 3600:
-        raise ValueError(f"{PROOF_SECONDS_ENV} must be a number of seconds in (0, 86400], not {text[:40]!r}")
-    return seconds
+    return _parse_seconds(text, PROOF_SECONDS_ENV) if text else PROOF_SECONDS
 
 
 def cmd_report(args):

@@ -5,7 +5,7 @@ imports them all.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import sympy as sp
@@ -31,7 +31,6 @@ class Op:
     text: str = ""
     notation: bool = False
     activation: Callable | None = None
-    doc: str = field(default="", compare=False)
 
     def partials(self, out, *args):
         """The local derivatives ∂out/∂argᵢ, checked to be one per argument."""
@@ -49,6 +48,7 @@ def defop(name, grad, *, forward, **fields):
     """Register ``grad`` as the derivative rule of operation ``name``, with the rest of its entry."""
     fields.setdefault("text", name)
     OPS[name] = Op(name, forward, grad, **fields)
+    _NUMPY_MODULE.clear()
     if isinstance(forward, type):
         _BY_CLASS[forward] = name
     return grad
@@ -66,14 +66,15 @@ def parser_arity() -> dict:
     return {n: op.arity for op in OPS.values() for n in op.names}
 
 
+_NUMPY_MODULE: dict = {}  # derived from OPS on first use; defop clears it
+
+
 def numpy_module() -> dict:
-    """lambdify's namespace: the table's float64 kernels by the name SymPy prints."""
-    return {_printed_name(op): op.numpy for op in OPS.values() if op.numpy is not None and
-            isinstance(op.forward, type) and issubclass(op.forward, sp.Function)}
-
-
-def _printed_name(op):
-    return op.forward.__name__
+    """lambdify's namespace: the table's float64 kernels by the name SymPy prints (the class name)."""
+    if not _NUMPY_MODULE:
+        _NUMPY_MODULE.update({op.forward.__name__: op.numpy for op in OPS.values() if op.numpy is not None
+                              and isinstance(op.forward, type) and issubclass(op.forward, sp.Function)})
+    return _NUMPY_MODULE
 
 
 def notation_ops() -> frozenset:
