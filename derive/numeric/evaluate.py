@@ -30,19 +30,40 @@ from ..symbols import adjoint
 __all__ = ["lambdify_numpy", "float64_constants", "numpy_function", "CompiledProgram", "compile_program"]
 
 
-def lambdify_numpy(args, exprs, **kwargs):
+def lambdify_numpy(args, exprs, *, cse=None, **kwargs):
     """``sympy.lambdify`` to float64 NumPy code, the op table's kernels first: the one place it is called.
 
     The table's functions (sigmoid, GELU, erf, …) become their stable
-    kernels; everything else is NumPy's own.  Every name in the generated
-    code is a validated symbol name or a table entry, never user text.
+    kernels; everything else is NumPy's own.  Every symbol is renamed to a
+    positional name of the generated code (``_v0``, ``_v1``, …) before
+    printing, so no variable's name can meet a constant or a function in
+    the namespace: a variable ``e`` stays apart from Euler's number, one
+    named ``numpy`` from the module.  ``cse`` is lambdify's, or a callable
+    giving (assignments, outputs) as :class:`CompiledProgram` passes.
 
     >>> x = sp.Symbol('x', real=True)
     >>> f = lambdify_numpy([x], sp.erf(x) + x)
     >>> round(float(f(np.array(1.0))), 9)
     1.842700793
+    >>> e = sp.Symbol('e', real=True)
+    >>> float(lambdify_numpy([e], sp.E * e)(np.array(1.0)))
+    2.718281828459045
     """
-    return sp.lambdify(args, float64_constants(exprs), modules=[numpy_module(), "numpy"], **kwargs)
+    exprs = float64_constants(exprs)
+    pairs = cse(None)[0] if callable(cse) else []
+    seen = dict.fromkeys([*args, *(s for s, _ in pairs)])
+    for e in [*(exprs if isinstance(exprs, (list, tuple)) else [exprs]), *(e for _, e in pairs)]:
+        if isinstance(e, sp.Basic):
+            seen.update(dict.fromkeys(sorted(e.free_symbols, key=sp.default_sort_key)))
+    rename = {s: sp.Symbol(f"_v{i}", real=True) for i, s in enumerate(seen)}
+    fresh = lambda e: e.xreplace(rename) if isinstance(e, sp.Basic) else e
+    exprs = type(exprs)(fresh(e) for e in exprs) if isinstance(exprs, (list, tuple)) else fresh(exprs)
+    if callable(cse):
+        assignments = [(rename[s], fresh(e)) for s, e in pairs]
+        kwargs["cse"] = lambda outputs: (assignments, outputs)
+    elif cse is not None:
+        kwargs["cse"] = cse
+    return sp.lambdify([rename[a] for a in args], exprs, modules=[numpy_module(), "numpy"], **kwargs)
 
 
 _INT64 = 2**63
