@@ -11,7 +11,11 @@ Each :class:`Op` holds everything ``derive`` knows about one operation:
 - ``size``: how evaluating it at a number grows the work (``"exponential"``
   exponentiates the argument, ``"rounding"`` needs its every digit);
 - ``latex`` and ``text``: its printed names; ``notation``: the textbook writes
-  its local derivative as ``f′(z)``; ``activation``: network builders take it.
+  its local derivative as ``f′(z)``; ``activation``: network builders take it;
+- ``interval``: a rigorous kernel over :class:`derive.certify.intervals.Interval`
+  arguments (``interval(*args)`` → an Interval holding every value), built on
+  the Interval's generic methods (``monotone``, ``unimodal``, …), so the op
+  modules import nothing from :mod:`derive.certify`.
 
 Every other list (the parser's allow-list, the factor notation, the builders'
 activations, lambdify's NumPy module, the kink finder) is derived from the

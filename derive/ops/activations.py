@@ -61,8 +61,14 @@ def sigmoid_kernel(x):
 
 def sigmoid_grad(out, x):
     return (unevaluated_product(out, one_minus(out)),)
+def _sigmoid_ball(b):
+    return 1 / (1 + (-b).exp())
+
+
+def sigmoid_interval(x):
+    return x.monotone(_sigmoid_ball, limits=(0, 1))
 defop("sigmoid", sigmoid_grad, forward=sigmoid, numpy=sigmoid_kernel, names=("sigmoid",), size="exponential",
-      latex=r"\sigma", text="σ", notation=True, activation=sigmoid)
+      latex=r"\sigma", text="σ", notation=True, activation=sigmoid, interval=sigmoid_interval)
 
 
 class softplus(ActivationBase):
@@ -93,9 +99,15 @@ def softplus_kernel(x):
 
 def softplus_grad(out, x):
     return (sigmoid(x),)
+def _softplus_ball(b):
+    return b.exp().log1p()
+
+
+def softplus_interval(x):
+    return x.monotone(_softplus_ball, limits=(0, None))
 defop("softplus", softplus_grad, forward=softplus, numpy=softplus_kernel, names=("softplus",),
       size="exponential", latex=r"\operatorname{softplus}", text="softplus", notation=True,
-      activation=softplus)
+      activation=softplus, interval=softplus_interval)
 
 
 class elu(ActivationBase):
@@ -137,9 +149,22 @@ def elu_kernel(x, a):
 def elu_grad(out, x, a):
     return (sp.Piecewise((1, x > 0), (a * sp.exp(x), True)),
             sp.Piecewise((0, x > 0), (sp.exp(x) - 1, True)))
+def _kinked_at_zero(x, right, left):
+    """The hull of ``right`` on the part x ≥ 0 and ``left`` on the part x ≤ 0 (either may be empty)."""
+    negative, positive = x.pieces()
+    parts = [f(p) for f, p in ((right, positive), (left, negative)) if p is not None]
+    return parts[0] if len(parts) == 1 else parts[0].hull(parts[1])
+
+
+def _expm1(x):
+    return x.monotone(lambda b: b.expm1(), limits=(-1, None))
+
+
+def elu_interval(x, a):
+    return _kinked_at_zero(x, lambda p: p, lambda n: a * _expm1(n))
 defop("elu", elu_grad, forward=elu, numpy=elu_kernel, names=("elu",), arity=(1, 2), kinks=lambda x, a=None: [x],
       size="exponential", latex=r"\operatorname{ELU}", text="ELU", notation=True,
-      activation=lambda z: elu(z, 1))
+      activation=lambda z: elu(z, 1), interval=elu_interval)
 
 
 class selu(ActivationBase):
@@ -177,8 +202,12 @@ def selu_kernel(x):
 
 def selu_grad(out, x):
     return (sp.Piecewise((SELU_LAMBDA, x > 0), (SELU_LAMBDA * SELU_ALPHA * sp.exp(x), True)),)
+def selu_interval(x):
+    scale = type(x).point(SELU_LAMBDA)
+    return _kinked_at_zero(x, lambda p: scale * p, lambda n: scale * type(x).point(SELU_ALPHA) * _expm1(n))
 defop("selu", selu_grad, forward=selu, numpy=selu_kernel, names=("selu",), kinks=lambda x: [x],
-      size="exponential", latex=r"\operatorname{SELU}", text="SELU", notation=True, activation=selu)
+      size="exponential", latex=r"\operatorname{SELU}", text="SELU", notation=True, activation=selu,
+      interval=selu_interval)
 
 
 class gelu(ActivationBase):
@@ -212,8 +241,17 @@ def gelu_kernel(x):
 def gelu_grad(out, x):
     """Φ(x) + x·φ(x): the normal CDF and the density."""
     return ((1 + sp.erf(x / sp.sqrt(2))) / 2 + x * sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi),)
+GELU_ARGMIN = (-0.75, 1 / 64)  # GELU falls, then rises: its minimiser −0.7518 ∈ −3/4 ± 1/64 (tests certify it)
+
+
+def _gelu_ball(b):
+    return b * (-b / (0 * b + 2).sqrt()).erfc() / 2
+
+
+def gelu_interval(x):
+    return x.unimodal(_gelu_ball, GELU_ARGMIN, limits=(0, None))
 defop("gelu", gelu_grad, forward=gelu, numpy=gelu_kernel, names=("gelu",), size="exponential",
-      latex=r"\operatorname{GELU}", text="GELU", notation=True, activation=gelu)
+      latex=r"\operatorname{GELU}", text="GELU", notation=True, activation=gelu, interval=gelu_interval)
 
 
 class silu(ActivationBase):
@@ -248,8 +286,13 @@ def silu_grad(out, x):
     """σ(x) + x·σ(x)(1 − σ(x))."""
     s = sigmoid(x)
     return (s + x * unevaluated_product(s, one_minus(s)),)
+SILU_ARGMIN = (-1.28125, 1 / 32)  # the minimiser −1.2785 of SiLU
+
+
+def silu_interval(x):
+    return x.unimodal(lambda b: b * _sigmoid_ball(b), SILU_ARGMIN, limits=(0, None))
 defop("silu", silu_grad, forward=silu, numpy=silu_kernel, names=("silu", "swish"), size="exponential",
-      latex=r"\operatorname{SiLU}", text="SiLU", notation=True, activation=silu)
+      latex=r"\operatorname{SiLU}", text="SiLU", notation=True, activation=silu, interval=silu_interval)
 
 
 class mish(ActivationBase):
@@ -284,8 +327,13 @@ def mish_grad(out, x):
     """tanh(softplus x) + x·σ(x)·(1 − tanh²(softplus x))."""
     t = sp.tanh(softplus(x))
     return (t + x * sigmoid(x) * (1 - t**2),)
+MISH_ARGMIN = (-1.1875, 1 / 16)  # the minimiser −1.1922 of Mish
+
+
+def mish_interval(x):
+    return x.unimodal(lambda b: b * _softplus_ball(b).tanh(), MISH_ARGMIN, limits=(0, None))
 defop("mish", mish_grad, forward=mish, numpy=mish_kernel, names=("mish",), size="exponential",
-      latex=r"\operatorname{Mish}", text="Mish", notation=True, activation=mish)
+      latex=r"\operatorname{Mish}", text="Mish", notation=True, activation=mish, interval=mish_interval)
 
 
 class softsign(ActivationBase):
@@ -318,5 +366,8 @@ def softsign_kernel(x):
 
 def softsign_grad(out, x):
     return (1 / (1 + sp.Abs(x))**2,)
+def softsign_interval(x):
+    return x.monotone(lambda b: b / (1 + abs(b)), limits=(-1, 1))
 defop("softsign", softsign_grad, forward=softsign, numpy=softsign_kernel, names=("softsign",),
+      interval=softsign_interval,
       latex=r"\operatorname{softsign}", text="softsign", notation=True, activation=softsign)

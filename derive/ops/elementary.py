@@ -25,43 +25,77 @@ from .table import defop
 
 def exp_grad(out, x):
     return (out,)
+
+
+def exp_interval(x):
+    return x.monotone(lambda b: b.exp(), limits=(0, None))
 defop("exp", exp_grad, forward=sp.exp, numpy=np.exp, names=("exp",), size="exponential", latex=r"\exp", text="exp",
-      notation=True)
+      notation=True, interval=exp_interval)
 
 
 def log_grad(out, x):
     return (1 / x,)
-defop("log", log_grad, forward=sp.log, numpy=np.log, names=("log",), latex=r"\log", text="log", notation=True)
+
+
+def log_interval(x, *base):
+    if base:  # log(x, b) = log x / log b
+        return log_interval(x) / log_interval(base[0])
+    return x.monotone(lambda b: b.log(), domain=(0, True), name="log")
+defop("log", log_grad, forward=sp.log, numpy=np.log, names=("log",), latex=r"\log", text="log", notation=True,
+      interval=log_interval)
 
 
 def tanh_grad(out, x):
     return (1 - out**2,)
+
+
+def tanh_interval(x):
+    return x.monotone(lambda b: b.tanh(), limits=(-1, 1))
 defop("tanh", tanh_grad, forward=sp.tanh, numpy=np.tanh, names=("tanh",), size="exponential", latex=r"\tanh", text="tanh",
-      notation=True, activation=sp.tanh)
+      notation=True, activation=sp.tanh, interval=tanh_interval)
 
 
 def sin_grad(out, x):
     return (sp.cos(x),)
+
+
+def sin_interval(x):
+    """sin: its extremes ±1 are at π/2 + kπ."""
+    return x.sinusoid(lambda b: b.sin(), offset_over_pi=0.5)
 defop("sin", sin_grad, forward=sp.sin, numpy=np.sin, names=("sin",), size="rounding", latex=r"\sin", text="sin",
-      notation=True)
+      notation=True, interval=sin_interval)
 
 
 def cos_grad(out, x):
     return (-sp.sin(x),)
+
+
+def cos_interval(x):
+    """cos: its extremes ±1 are at kπ."""
+    return x.sinusoid(lambda b: b.cos(), offset_over_pi=0)
 defop("cos", cos_grad, forward=sp.cos, numpy=np.cos, names=("cos",), size="rounding", latex=r"\cos", text="cos",
-      notation=True)
+      notation=True, interval=cos_interval)
 
 
 def sinh_grad(out, x):
     return (sp.cosh(x),)
+
+
+def sinh_interval(x):
+    return x.monotone(lambda b: b.sinh())
 defop("sinh", sinh_grad, forward=sp.sinh, numpy=np.sinh, names=("sinh",), size="exponential", latex=r"\sinh", text="sinh",
-      notation=True)
+      notation=True, interval=sinh_interval)
 
 
 def cosh_grad(out, x):
     return (sp.sinh(x),)
+
+
+def cosh_interval(x):
+    """cosh is even and rises on [0, ∞): cosh of |x|."""
+    return abs(x).monotone(lambda b: b.cosh())
 defop("cosh", cosh_grad, forward=sp.cosh, numpy=np.cosh, names=("cosh",), size="exponential", latex=r"\cosh", text="cosh",
-      notation=True)
+      notation=True, interval=cosh_interval)
 
 
 _erf, _erfc = np.frompyfunc(math.erf, 1, 1), np.frompyfunc(math.erfc, 1, 1)
@@ -85,8 +119,12 @@ def erf_kernel(x):
 
 def erf_grad(out, x):
     return (2 / sp.sqrt(sp.pi) * sp.exp(-x**2),)
+
+
+def erf_interval(x):
+    return x.monotone(lambda b: b.erf(), limits=(-1, 1))
 defop("erf", erf_grad, forward=sp.erf, numpy=erf_kernel, names=("erf",), size="exponential",
-      latex=r"\operatorname{erf}", text="erf", notation=True)
+      latex=r"\operatorname{erf}", text="erf", notation=True, interval=erf_interval)
 
 
 def erfc_kernel(x):
@@ -96,3 +134,4 @@ def erfc_kernel(x):
     2.088487583762545e-45
     """
     return _scalar_map(_erfc, x)
+

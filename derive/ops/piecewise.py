@@ -75,24 +75,34 @@ def _pairwise(*args):
     return [a - b for i, a in enumerate(args) for b in args[i + 1:]]
 
 
+def max_interval(*args):
+    return type(args[0]).extremum(args, largest=True)
+
+
+def min_interval(*args):
+    return type(args[0]).extremum(args, largest=False)
+
+
 max_grad = _extremum_grad(lambda a, b: a > b)  # a tie sends the gradient nowhere: relu′(0) = 0
 defop("max", max_grad, forward=sp.Max, numpy=np.maximum, names=("Max",), arity=(2, MAX_EXTREMUM_ARGS), kinks=_pairwise,
-      latex=r"\max", text="max")
+      latex=r"\max", text="max", interval=max_interval)
 min_grad = _extremum_grad(lambda a, b: a < b)
 defop("min", min_grad, forward=sp.Min, numpy=np.minimum, names=("Min",), arity=(2, MAX_EXTREMUM_ARGS), kinks=_pairwise,
-      latex=r"\min", text="min")
+      latex=r"\min", text="min", interval=min_interval)
 
 
 def abs_grad(out, x):
     return (sp.sign(x),)
 defop("abs", abs_grad, forward=sp.Abs, numpy=np.abs, names=("abs",), kinks=lambda x: [x], latex=r"\left|\cdot\right|",
-      text="|·|", notation=True)
+      text="|·|", notation=True, interval=abs)
 
 
 def sign_grad(out, x):
     return (sp.S.Zero,)  # zero away from the jump at 0
+def sign_interval(x):
+    return x.monotone(lambda b: b.sgn(), limits=(-1, 1))  # sign is nondecreasing
 defop("sign", sign_grad, forward=sp.sign, numpy=np.sign, names=("sign",), kinks=lambda x: [x], latex=r"\operatorname{sign}",
-      text="sign")
+      text="sign", interval=sign_interval)
 
 
 def _to_nearest_integer(a):
@@ -101,14 +111,18 @@ def _to_nearest_integer(a):
 
 def floor_grad(out, x):
     return (sp.S.Zero,)  # zero away from the integers, where floor jumps
+def floor_interval(x):
+    return x.monotone(lambda b: b.floor())
 defop("floor", floor_grad, forward=sp.floor, numpy=np.floor, names=("floor",), kinks=_to_nearest_integer, size="rounding",
-      latex=r"\lfloor\cdot\rfloor", text="floor")
+      latex=r"\lfloor\cdot\rfloor", text="floor", interval=floor_interval)
 
 
 def ceil_grad(out, x):
     return (sp.S.Zero,)
+def ceil_interval(x):
+    return x.monotone(lambda b: b.ceil())
 defop("ceil", ceil_grad, forward=sp.ceiling, numpy=np.ceil, names=("ceil",), kinks=_to_nearest_integer, size="rounding",
-      latex=r"\lceil\cdot\rceil", text="ceil")
+      latex=r"\lceil\cdot\rceil", text="ceil", interval=ceil_interval)
 
 
 # --- activations with kinks ----------------------------------------------------------------
@@ -149,8 +163,12 @@ def relu_kernel(x):
 
 def relu_grad(out, x):
     return (step(x),)
+
+
+def relu_interval(x):
+    return type(x).extremum((x, type(x).point(0)))
 defop("relu", relu_grad, forward=relu, numpy=relu_kernel, names=("relu",), kinks=lambda x: [x],
-      latex=r"\operatorname{ReLU}", text="ReLU", notation=True, activation=relu)
+      latex=r"\operatorname{ReLU}", text="ReLU", notation=True, activation=relu, interval=relu_interval)
 
 
 class leaky_relu(ActivationBase):
@@ -189,9 +207,16 @@ def leaky_relu_kernel(x, a):
 
 def leaky_relu_grad(out, x, a):
     return sp.Piecewise((1, x > 0), (a, True)), sp.Piecewise((0, x > 0), (x, True))
+
+
+def leaky_relu_interval(x, a):
+    """The hull of x on the part x ≥ 0 and of a·x on the part x ≤ 0."""
+    negative, positive = x.pieces()
+    parts = [p for p in (positive, negative if negative is None else a * negative) if p is not None]
+    return parts[0] if len(parts) == 1 else parts[0].hull(parts[1])
 defop("leaky_relu", leaky_relu_grad, forward=leaky_relu, numpy=leaky_relu_kernel, names=("leaky_relu",),
       arity=(1, 2), kinks=lambda x, a=None: [x], latex=r"\operatorname{LeakyReLU}", text="LeakyReLU",
-      notation=True, activation=lambda z: leaky_relu(z, LEAKY_RELU_DEFAULT_SLOPE))
+      notation=True, activation=lambda z: leaky_relu(z, LEAKY_RELU_DEFAULT_SLOPE), interval=leaky_relu_interval)
 
 
 class hardtanh(ActivationBase):
@@ -226,6 +251,8 @@ def hardtanh_kernel(x):
 def hardtanh_grad(out, x):
     """1 strictly inside (−1, 1), 0 outside and at ±1, as PyTorch's hardtanh_backward."""
     return (sp.Piecewise((sp.S.One, sp.And(x > -1, x < 1)), (sp.S.Zero, True)),)
+def hardtanh_interval(x):
+    return x.monotone(lambda b: b.max(-1).min(1), limits=(-1, 1))
 defop("hardtanh", hardtanh_grad, forward=hardtanh, numpy=hardtanh_kernel, names=("hardtanh",),
       kinks=lambda x: [x - 1, x + 1], latex=r"\operatorname{HardTanh}", text="HardTanh", notation=True,
-      activation=hardtanh)
+      activation=hardtanh, interval=hardtanh_interval)

@@ -31,6 +31,7 @@ class Op:
     text: str = ""
     notation: bool = False
     activation: Callable | None = None
+    interval: Callable | None = None
 
     def partials(self, out, *args):
         """The local derivatives ∂out/∂argᵢ, checked to be one per argument."""

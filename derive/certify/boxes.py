@@ -1,0 +1,387 @@
+"""Interval branch and bound: prove m ≥ 0 (or m > 0) on a box, or certify a point where it fails.
+
+Main statements
+    :func:`prove_nonnegative` returns a :class:`Certificate` (m ≥ 0 shown on
+    every box of a cover), a :class:`Violation` (an exact point where the sign
+    of m is certified wrong), or None (undecided within the budget).
+
+Method
+    Boxes are bisected, the widest side first; an infinite side is split at 0,
+    then at ±1, ±2, ±4, …, and the last box [R, ∞) stays a tail.  The split
+    points are taken first from the rational constants of m and 0, so a point
+    where m touches 0 falls on a face.  A box is done when the arb enclosure
+    of m on it is ≥ 0 (> 0).  Otherwise, when m is continuous and the
+    enclosure of ∂m/∂x (derive's rule-table derivative, on the open box) has a
+    sign, the minimum is on one face, and the box is replaced by that face;
+    a point is decided by :func:`~derive.certify.enclosure.sign_at`.  A tail on
+    which m falls towards ∞ is done when its enclosure is ≥ 0; for m > 0 it
+    also needs m analytic and m > 0 at the finite end (then m cannot reach 0:
+    a monotone analytic function that is 0 somewhere beyond is constant).
+    An open end a of a side is removed by x = a ± 1/u, u → ∞.
+
+References
+    R. E. Moore, R. B. Kearfott, M. J. Cloud, *Introduction to Interval
+    Analysis*, SIAM 2009, §6 (branch and bound, monotonicity test).
+
+>>> x = sp.Symbol('x', real=True)
+>>> cert = prove_nonnegative(sp.exp(x) - 1 - x, {x: (-sp.oo, sp.oo)})
+>>> cert.method, cert.faces[0][1:]
+('interval branch and bound with arb ball arithmetic', ('x', '0'))
+>>> prove_nonnegative((x - 1)**2, {x: (-2, 2)}, strict=True).point
+{x: 1}
+"""
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+
+from ..limits import StepTimeout, time_limit
+from ..ops import MissingRule, derivative, op_of, to_elementary
+from .enclosure import enclose, sign_at
+from .intervals import DEFAULT_BITS, Unenclosable, precision
+
+__all__ = ["Certificate", "Violation", "prove_nonnegative", "METHOD"]
+
+METHOD = "interval branch and bound with arb ball arithmetic"
+SHOWN = 5  # boxes with the smallest lower bounds kept in a certificate
+TAIL_LIMIT = sp.Integer(2) ** 256  # a tail that starts beyond this is left undecided
+_CONTINUOUS = {"add", "mul", "pow", "sqrt", "exp", "log", "tanh", "sin", "cos", "sinh", "cosh", "erf", "abs", "max",
+               "min", "relu", "leaky_relu", "elu", "selu", "gelu", "silu", "mish", "softsign", "hardtanh", "sigmoid",
+               "softplus", "erfc"}
+_ANALYTIC = {"add", "mul", "pow", "exp", "log", "tanh", "sin", "cos", "sinh", "cosh", "erf", "erfc", "gelu", "silu", "mish",
+             "sigmoid", "softplus"}
+
+
+@dataclass
+class Violation:
+    """An exact point where m < 0 (or m = 0 when m > 0 was to be shown), certified by arb."""
+
+    point: dict
+    sign: int
+
+    def steps(self):
+        where = ", ".join(f"{s} = {v}" for s, v in self.point.items())
+        return [f"at {where}: m {'< 0' if self.sign < 0 else '= 0'} (arb ball, certified)"]
+
+
+@dataclass
+class Certificate:
+    """What branch and bound showed: boxes, the tightest bounds, the faces and tails argued."""
+
+    margin: object
+    strict: bool
+    boxes: int = 0
+    tightest: list = field(default_factory=list)  # (box text, lower bound)
+    faces: list = field(default_factory=list)  # (box text, variable, face value)
+    tails: list = field(default_factory=list)  # (box text, reason)
+    narrowest: str = ""
+    method: str = METHOD
+
+    def steps(self) -> list:
+        """Short human-readable lines, for the verifier to print."""
+        rel = ">" if self.strict else "≥"
+        lines = [f"{self.method}: m {rel} 0 on each of {self.boxes} boxes"]
+        lines += [f"on {box}: m ≥ {mpmath.nstr(low, 4)} (arb)" for box, low in self.tightest]
+        lines += [f"on {box}: ∂m/∂{v} has one sign, so the minimum is at {v} = {at}" for box, v, at in self.faces[:SHOWN]]
+        lines += [f"on {box}: {why}" for box, why in self.tails[:SHOWN]]
+        if self.narrowest:
+            lines.append(f"narrowest box: {self.narrowest}")
+        return lines
+
+    def as_dict(self) -> dict:
+        return {"method": self.method, "boxes": self.boxes, "strict": self.strict, "margin": str(self.margin),
+                "tightest": [(b, float(v)) for b, v in self.tightest], "faces": list(self.faces),
+                "tails": list(self.tails), "narrowest": self.narrowest}
+
+
+def _show(box) -> str:
+    return " × ".join(f"{s} ∈ [{a}, {b}]" if a != b else f"{s} = {a}" for s, (a, b) in box.items())
+
+
+def _ops(expr):
+    return {op_of(e) for e in sp.preorder_traversal(expr) if not e.is_Atom}
+
+
+def _fractional_powers(expr):
+    return any(isinstance(e, sp.Pow) and not e.exp.is_Integer and e.base.free_symbols
+               for e in sp.preorder_traversal(expr))
+
+
+FORM_SECONDS = 2  # time limit of sp.factor / sp.limit on one expression
+
+
+def _forms(expr):
+    """``expr`` and its factored form (an exact identity): the enclosures of both are intersected."""
+    try:
+        with time_limit(FORM_SECONDS):
+            factored = sp.factor(expr)
+    except (StepTimeout, sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+        return (expr,)
+    return (expr,) if factored == expr else (expr, factored)
+
+
+def _enclose_all(forms, box, **options):
+    """The intersection of the enclosures of the forms that can be enclosed; Unenclosable if none can."""
+    found = None
+    for f in forms:
+        try:
+            value = enclose(f, box, **options)
+        except Unenclosable:
+            continue
+        found = value if found is None else found.meet(value.lo, value.hi) or found
+    if found is None:
+        raise Unenclosable(f"no enclosure of {forms[0]} on {box}")
+    return found
+
+
+def _split_points(margin, symbols):
+    points = {sp.S.Zero}
+    for e in sp.preorder_traversal(margin):
+        if e.is_Rational and abs(e) < TAIL_LIMIT:
+            points.update({e, -e})
+    return sorted(points)
+
+
+def _split(box, s, cuts, integer):
+    """Two boxes from side s: at a cut point inside, else at the middle (or 0, ±1, ±2, ±4, … if infinite)."""
+    a, b = box[s]
+    inside = [c for c in cuts if (a == -sp.oo or c > a) and (b == sp.oo or c < b)]
+    if inside:
+        mid = a + (b - a) / 2 if a != -sp.oo and b != sp.oo else sp.S.Zero
+        m = min(inside, key=lambda c: abs(c - mid))
+    elif a == -sp.oo and b == sp.oo:
+        m = sp.S.Zero
+    elif b == sp.oo:
+        m = max(2 * a, a + 1) if a >= 0 else sp.S.Zero if a < -1 else a + 1
+    elif a == -sp.oo:
+        m = min(2 * b, b - 1) if b <= 0 else sp.S.Zero if b > 1 else b - 1
+    else:
+        m = (a + b) / 2
+    if integer:
+        m = sp.floor(m)
+        if m >= b:
+            m = b - 1
+        return {**box, s: (a, m)}, {**box, s: (m + 1, b)}
+    return {**box, s: (a, m)}, {**box, s: (m, b)}
+
+
+def _width(side):
+    a, b = side
+    return sp.oo if a == -sp.oo or b == sp.oo else b - a
+
+
+def _sample(box, integers):
+    point = {}
+    for s, (a, b) in box.items():
+        v = (a + b) / 2 if a != -sp.oo and b != sp.oo else (b - 1 if a == -sp.oo and b != sp.oo else
+                                                             a + 1 if a != -sp.oo else sp.S.Zero)
+        point[s] = sp.floor(v) if s in integers else sp.Rational(v)
+    return point
+
+
+def _open_ends(margin, box):
+    """Pieces (margin, box, back) with every open finite end moved to infinity by x = a ± 1/u."""
+    pieces = [(margin, {}, {})]
+    for s, side in box.items():
+        if not isinstance(side, sp.Interval):
+            pieces = [(m, {**b, s: tuple(side)}, back) for m, b, back in pieces]
+            continue
+        a, b = side.inf, side.sup
+        new = []
+        for m, bx, back in pieces:
+            lo, hi = a, b
+            if side.left_open and a.is_finite:
+                u = sp.Dummy("u", positive=True)
+                near = a + 1 if b == sp.oo else a + (b - a) / 2
+                new.append((sp.expand_log(m.xreplace({s: a + 1 / u})), {**bx, u: (1 / (near - a), sp.oo)}, {**back, s: a + 1 / u}))
+                lo = near
+            if side.right_open and b.is_finite:
+                u = sp.Dummy("u", positive=True)
+                near = b - 1 if lo == -sp.oo else lo + (b - lo) / 2
+                new.append((sp.expand_log(m.xreplace({s: b - 1 / u})), {**bx, u: (1 / (b - near), sp.oo)}, {**back, s: b - 1 / u}))
+                hi = near
+            new.append((m, {**bx, s: (lo, hi)}, back))
+        pieces = new
+    return pieces
+
+
+class _Search:
+    def __init__(self, margin, strict, integers, deadline, max_boxes, cert):
+        self.margin, self.strict, self.integers = margin, strict, integers
+        self.deadline, self.max_boxes, self.cert = deadline, max_boxes, cert
+        self.cuts = _split_points(margin, margin.free_symbols)
+        ops = _ops(margin)
+        self.continuous = ops <= _CONTINUOUS
+        self.analytic = ops <= _ANALYTIC and not _fractional_powers(margin)
+        self.slopes = {}
+        self.forms = _forms(margin)
+
+    def slope(self, s):
+        if s not in self.slopes:
+            try:
+                self.slopes[s] = _forms(derivative(self.margin, s))
+            except (MissingRule, TypeError, ValueError):
+                self.slopes[s] = None
+        return self.slopes[s]
+
+    def holds(self, value):
+        return value.lo > 0 or not self.strict and value.lo >= 0
+
+    def point_sign(self, point):
+        try:
+            return sign_at(self.margin, point)
+        except Unenclosable:
+            return None
+
+    def run(self, box):
+        """'proved', a Violation, or None (undecided)."""
+        heap, count, undecided = [(0, 0, box)], 1, False
+        while heap:
+            if time.monotonic() > self.deadline or self.cert.boxes >= self.max_boxes:
+                return None
+            _, _, box = heapq.heappop(heap)
+            self.cert.boxes += 1
+            verdict = self.step(box)
+            if isinstance(verdict, Violation):
+                return verdict
+            if verdict is None:
+                undecided = True
+                continue
+            for low, child in verdict:
+                heapq.heappush(heap, (low, count, child))
+                count += 1
+        return None if undecided else "proved"
+
+    def step(self, box):
+        """[] when the box is done, a Violation, None when undecided, else children [(priority, box)]."""
+        free = [s for s, (a, b) in box.items() if a != b]
+        try:
+            value = _enclose_all(self.forms, box)
+        except Unenclosable:
+            value = None
+        if value is not None and self.holds(value):
+            self.note(box, value.lo)
+            if not (self.strict and value.lo == 0):
+                return []
+        if not free:
+            sign = self.point_sign({s: a for s, (a, b) in box.items()})
+            if sign is None:
+                return None
+            if sign > 0 or sign == 0 and not self.strict:
+                return []
+            return Violation({s: a for s, (a, b) in box.items()}, sign)
+        sample = _sample(box, self.integers)
+        sign = self.point_sign(sample)
+        if sign is not None and (sign < 0 or sign == 0 and self.strict):
+            return Violation(sample, sign)
+        if self.continuous:
+            face = self.monotone(box, free, value)
+            if face is not None:
+                return face
+        s = max(free, key=lambda v: _width(box[v]))
+        if (box[s][0] != -sp.oo and abs(box[s][0]) > TAIL_LIMIT) or (box[s][1] != sp.oo and abs(box[s][1]) > TAIL_LIMIT):
+            return None
+        low = value.lo if value is not None else -mpmath.inf
+        return [(low, child) for child in _split(box, s, self.cuts, s in self.integers)]
+
+    def monotone(self, box, free, value):
+        for s in free:
+            slope = self.slope(s)
+            if slope is None:
+                continue
+            try:
+                d = _enclose_all(slope, box, interior=True)
+            except Unenclosable:
+                continue
+            if not (d.lo >= 0 or d.hi <= 0):
+                continue
+            a, b = box[s]
+            end = a if d.lo >= 0 else b
+            if end in (sp.oo, -sp.oo):  # m falls towards an infinite end: a tail
+                if len(free) == 1:
+                    done = self.tail(box, s, end, value)
+                    if done is not None:
+                        return done
+                continue
+            self.cert.faces.append((_show(box), str(s), str(end)))
+            return [(value.lo if value is not None else -mpmath.inf, {**box, s: (end, end)})]
+        return None
+
+    def tail(self, box, s, end, value):
+        """[] if m ≥ 0 (> 0) is shown on a 1-D tail where m falls monotonically towards ``end`` = ±∞."""
+        a, b = box[s]
+        other = b if end == a else a
+        low = value.lo if value is not None else None
+        why = "m is monotone, its enclosure is ≥ 0"
+        if low is None or low < 0:  # the enclosure is too wide: the infimum is lim m, by SymPy
+            try:
+                with time_limit(FORM_SECONDS):
+                    limit = sp.limit(to_elementary(self.margin.rewrite(sp.Max)), s, end)  # relu as Max: SymPy takes it
+            except (StepTimeout, NotImplementedError, ValueError, TypeError):
+                return None
+            if limit == sp.oo:
+                low = mpmath.inf
+            elif limit.is_number and limit.is_finite and limit.is_real:
+                sign = self.point_sign_of(limit)
+                if sign is None or sign < 0:
+                    return None
+                low = mpmath.mpf(sign)  # 0 or 1: only its sign matters below
+            else:
+                return None
+            why = f"m is monotone with lim m = {limit} as {s} → {end} (SymPy limit)"
+        if low > 0 or low == 0 and not self.strict:
+            self.cert.tails.append((_show(box), why))
+            return []
+        if low == 0 and self.analytic and self.point_sign({s: other}) == 1:
+            self.cert.tails.append((_show(box), why + f", m is analytic and m({other}) > 0, so m > 0"))
+            return []
+        return None
+
+    def point_sign_of(self, constant):
+        try:
+            return sign_at(constant, {})
+        except Unenclosable:
+            return None
+
+    def note(self, box, low):
+        shown = self.cert.tightest
+        shown.append((_show(box), low))
+        shown.sort(key=lambda t: t[1])
+        del shown[SHOWN:]
+
+
+def prove_nonnegative(margin, box, *, strict=False, integers=frozenset(), deadline_seconds=10,
+                      max_boxes=20000) -> Certificate | Violation | None:
+    """Prove ``margin ≥ 0`` (``> 0`` if strict) on ``box``, or certify a point where it fails; None if undecided.
+
+    ``box`` maps each symbol to ``(lo, hi)`` (closed; exact ends, ±oo allowed)
+    or to a SymPy Interval, whose open ends are honoured; ``integers`` are
+    the symbols that take integer values only.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> type(prove_nonnegative(x - 1 - sp.log(x), {x: sp.Interval.open(0, sp.oo)})).__name__
+    'Certificate'
+    """
+    margin = sp.sympify(margin, strict=True)
+    missing = margin.free_symbols - set(box)
+    if missing:
+        raise ValueError(f"no range for {sorted(map(str, missing))}")
+    deadline = time.monotonic() + deadline_seconds
+    cert = Certificate(margin, strict)
+    with precision(DEFAULT_BITS):
+        for piece, piece_box, back in _open_ends(margin, box):
+            piece_box = {s: (sp.sympify(a), sp.sympify(b)) for s, (a, b) in piece_box.items()}
+            search = _Search(piece, strict, frozenset(integers), deadline, max_boxes, cert)
+            result = search.run(piece_box)
+            if isinstance(result, Violation):
+                point = {s: e.xreplace(result.point) for s, e in back.items()}
+                point.update({s: v for s, v in result.point.items() if s in margin.free_symbols})
+                return Violation(point, result.sign)
+            if result is None:
+                return None
+    return cert
+
