@@ -21,6 +21,7 @@ import sympy as sp
 from ..symbols import BadName, symbol
 from .domains import Domain, _nonempty, parse_assumptions
 from .expressions import ParseError, _check_text, _relations, _shorten, _symbol, parse_expression
+from .vectors import check_vectors
 
 __all__ = ["Claim", "parse_claim", "prepare", "rebase", "RELATIONS"]
 
@@ -91,8 +92,8 @@ def _real(expr, facts: dict):
     ``facts`` maps each such assumption, as shown, to its (name, Domain).  A
     symbol with facts no domain can say (``nonzero``, say) is kept as it is.
     """
-    swap = {}
-    for s in expr.atoms(sp.Symbol):
+    swap, bound = {}, {v for node in expr.atoms(sp.Sum, sp.Product) for v in node.variables}
+    for s in expr.atoms(sp.Symbol) - bound:  # a sum's index stays an integer symbol
         try:
             plain = symbol(s.name)
         except BadName as exc:
@@ -124,7 +125,8 @@ def _domains(assume, facts: dict, names, strict) -> tuple[dict, tuple]:
     for name, d in [*facts.values(), *given.items(), *(() if isinstance(assume, dict) else
                                                         parse_assumptions(texts).items())]:
         domains[name] = _nonempty(name, domains[name].intersect(d)) if name in domains else d
-    stray = sorted(set(domains) - set(names))
+    names = set(names) | {d.length.name for k, d in domains.items() if k in names and isinstance(d.length, sp.Symbol)}
+    stray = sorted(set(domains) - names)
     if stray and strict:
         raise ParseError(f"assumption on {stray[0]!r}, which the claim does not use")
     return {k: v for k, v in domains.items() if k in names}, tuple(dict.fromkeys([*facts, *texts]))
@@ -169,4 +171,5 @@ def prepare(claim, assume=None, *, strict: bool = True) -> Claim:
         claim = parse_claim(claim)
     (lhs, rhs), domains, shown = rebase([claim.lhs, claim.rhs], assume, also=re.findall(r"\w+", claim.text),
                                         strict=strict)
+    domains = check_vectors([lhs, rhs], domains)
     return Claim(lhs, claim.rel, rhs, claim.text, domains, shown)

@@ -27,21 +27,34 @@ __all__ = ["Domain", "parse_assumption", "parse_assumptions", "with_domains"]
 
 _VARIABLE_RE = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\s+integer)?\Z")
 _IN_RE = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\s+integer)?\s+in\s+(.*)\Z", re.S)
+MAX_LENGTH = 64  # the longest vector declared, or concrete range written out
+_VECTOR_RE = re.compile(r"([A-Za-z][A-Za-z0-9_]*)\s+in\s+(R|simplex)\s*\^\s*(\w+)\Z")
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Domain:
     """Where one variable ranges: an interval of reals, optionally its integers only.
 
     The claim parser's symbols stay plain real; a domain is data for the verifier.
+    A vector's domain has a ``length`` (a number, or an integer variable such as
+    n) and holds for each entry; a ``simplex`` vector's entries are positive and sum to 1.
 
     >>> Domain(sp.Interval(0, 5)).intersect(Domain(sp.Interval.open(1, 9), integer=True))
     Domain(interval=Interval.Lopen(1, 5), integer=True)
+    >>> parse_assumption("p in simplex^n")['p']
+    Domain(interval=Interval.open(0, 1), integer=False, length=n, simplex=True)
     """
 
     interval: sp.Interval = sp.Interval(-sp.oo, sp.oo)
     integer: bool = False
+    length: sp.Expr = None
+    simplex: bool = False
+
+    def __repr__(self):
+        extra = "" if self.length is None else f", length={self.length}"
+        extra += ", simplex=True" if self.simplex else ""
+        return f"Domain(interval={self.interval!r}, integer={self.integer}{extra})"
 
     def __str__(self):
         """What follows a variable's name in an assumption: ``f"p {domain}"`` reads 'p in (0, 1)'.
@@ -50,6 +63,9 @@ class Domain:
         ('integer in [1, oo)', 'in (-oo, oo)')
         """
         iv, kind = self.interval, "integer in" if self.integer else "in"
+        if self.length is not None:
+            space = "simplex" if self.simplex else "R" if iv == sp.Reals else f"({iv.inf}, {iv.sup})"
+            return f"in {space}^{self.length}"
         if not isinstance(iv, sp.Interval):
             return f"{kind} {iv}"
         left = "(" if iv.left_open or iv.inf.is_infinite else "["
@@ -62,7 +78,11 @@ class Domain:
         >>> Domain().intersect(Domain(sp.Interval(0, 1))).interval
         Interval(0, 1)
         """
-        return Domain(self.interval.intersect(other.interval), self.integer or other.integer)
+        if None not in (self.length, other.length) and self.length != other.length:
+            raise ParseError(f"a vector declared with two lengths, {self.length} and {other.length}")
+        length = other.length if self.length is None else self.length
+        return Domain(self.interval.intersect(other.interval), self.integer or other.integer, length,
+                      self.simplex or other.simplex)
 
     def symbol(self, name: str) -> sp.Symbol:
         """The symbol ``name`` with this domain's assumptions: not the claim's plain real symbol.
@@ -162,6 +182,9 @@ def parse_assumption(text: str) -> dict[str, Domain]:
     """
     source = _check_text(text)
     usage = "write e.g. 'p in (0, 1)', 'T > 0', '0 < p < 1' or 'n integer >= 1'"
+    match = _VECTOR_RE.match(source)
+    if match:
+        return {_symbol(match[1]).name: _vector_domain(match[2], match[3])}
     match = _IN_RE.match(source)
     if match:
         name = _symbol(match[1]).name
@@ -184,6 +207,19 @@ def parse_assumption(text: str) -> dict[str, Domain]:
         bound = operands[i + 1] if i == places[0] else operands[i]
         interval = interval.intersect(_half_line(bound_op, _bound(bound)))
     return {name: _nonempty(name, Domain(interval, bool(match[2])))}
+
+
+def _vector_domain(space: str, length: str) -> Domain:
+    """The domain of 'o in R^n' (space 'R') or 'p in simplex^3' (space 'simplex')."""
+    if length.isdigit():
+        if not 1 <= int(length) <= MAX_LENGTH:
+            raise ParseError(f"a vector length must be from 1 to {MAX_LENGTH}, not {_shorten(length, 20)}")
+        size = sp.Integer(int(length))
+    else:
+        size = _symbol(length)
+    if space == "R":
+        return Domain(length=size)
+    return Domain(sp.Interval.open(0, 1), length=size, simplex=True)
 
 
 def parse_assumptions(texts: Iterable[str]) -> dict[str, Domain]:

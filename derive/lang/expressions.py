@@ -31,7 +31,7 @@ from ..ops import MissingRule, parser_arity, parser_functions, size_class
 from ..ops.piecewise import MAX_EXTREMUM_ARGS
 from ..render.terminal import visible
 from ..symbols import BadName, symbol
-from .operators import Diff, Infimum, Supremum, resolve_derivatives
+from .operators import Diff, Infimum, Supremum, checked_args, resolve_derivatives
 
 __all__ = ["ParseError", "parse_expression", "parse_variable", "FUNCTIONS", "CONSTANTS"]
 
@@ -50,16 +50,19 @@ MAX_DIGITS = int(MAX_NUMBER_BITS * LOG10_2)  # 1233
 CONSTANTS = {"pi": sp.pi, "E": sp.E}
 _NON_FINITE = {"nan", "inf", "oo", "zoo", "infinity"}
 _CALLABLE = parser_functions()  # the op table's names: exp, sigmoid, gelu, Max, …
-_LANGUAGE = {"diff": (2, 2), "max": (2, 2), "min": (2, 2)}  # the claim language's own constructs
+_LANGUAGE = {"diff": (2, 2), "max": (1, 2), "min": (2, 2),  # the claim language's own constructs;
+             "sum": (2, 2), "prod": (2, 2), "where": (3, 3), "argmax": (2, 2), "limit": (3, 4),
+             "E": (2, 8), "Var": (2, 8), "norm": (1, 2), "dot": (2, 2), "logsumexp": (1, 1), "softmax": (1, 1)}
+EXTENSIONS: dict = {}  # name (or "[]", "~") -> handler; filled in by derive.lang.language
 _ARITY = {**parser_arity(), **_LANGUAGE}
-ONE_ARGUMENT = frozenset(name for name, (low, high) in _ARITY.items() if (low, high) == (1, 1))
+ONE_ARGUMENT = frozenset(name for name, (low, high) in parser_arity().items() if (low, high) == (1, 1))
 FUNCTIONS = frozenset(_ARITY)
 _BAD_OPERATORS = {
     ast.BitXor: "use ** for powers, not ^", ast.FloorDiv: "// is not allowed; write floor(a/b)",
     ast.Mod: "% is not allowed", ast.MatMult: "@ is not allowed", ast.Not: "'not' is not allowed",
     ast.Invert: "~ is not allowed", ast.BitAnd: "& is not allowed", ast.BitOr: "| is not allowed",
     ast.LShift: "<< is not allowed", ast.RShift: ">> is not allowed"}
-_FORBIDDEN = {ast.Attribute: "attribute access (a.b)", ast.Subscript: "subscripts (a[i])",
+_FORBIDDEN = {ast.Attribute: "attribute access (a.b)",
               ast.BoolOp: "and/or", ast.IfExp: "if-else", ast.NamedExpr: ":=", ast.JoinedStr: "f-strings",
               **dict.fromkeys((ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp), "comprehensions")}
 _BINARY = {ast.Add: sp.Add, ast.Sub: lambda a, b: sp.Add(a, sp.Mul(sp.S.NegativeOne, b)),
@@ -177,12 +180,13 @@ def _number(literal: str) -> sp.Rational:
 class _Builder:
     """Builds the SymPy object of an allow-listed AST, checking every new subexpression."""
 
-    def __init__(self, source: str):
-        self.source = source
+    def __init__(self, source: str, tilde: bool = False):
+        self.source, self.tilde = source, tilde  # tilde: each '@' stands for a '~' of E(f, m ~ D)
         self.seen: set = set()
 
     def show(self, node) -> str:
-        return _shorten(ast.get_source_segment(self.source, node) or type(node).__name__)
+        shown = _shorten(ast.get_source_segment(self.source, node) or type(node).__name__)
+        return shown.replace("@", "~") if self.tilde else shown
 
     def build(self, node) -> sp.Expr:
         handler = self.HANDLERS.get(type(node))
@@ -224,7 +228,7 @@ class _Builder:
                 _check_argument(sp.log, expr, shown)
             elif isinstance(expr, (sp.Max, sp.Min)) and len(expr.args) > MAX_EXTREMUM_ARGS:
                 raise ParseError(f"too many arguments: {shown} (limit {MAX_EXTREMUM_ARGS})")
-            stack.extend(expr.args[:2] if isinstance(expr, Diff) else expr.args)  # its value: checked once taken
+            stack.extend(checked_args(expr))  # a carried value: checked once taken
         if not isinstance(value, sp.Expr):
             raise ParseError(f"not an expression: {shown}")
         if value.is_number and value.is_extended_real is False:
@@ -248,6 +252,9 @@ class _Builder:
 
     def binary(self, node):
         op = type(node.op)
+        if op is ast.MatMult and self.tilde:
+            raise ParseError(f"'~' is allowed only as 'm ~ Bernoulli(p)' inside E(...) or Var(...): "
+                             f"{self.show(node)}")
         if op in _BAD_OPERATORS:
             raise ParseError(f"{_BAD_OPERATORS[op]}: {self.show(node)}")
         left, right = self.build(node.left), self.build(node.right)
@@ -270,6 +277,8 @@ class _Builder:
         low, high = _ARITY[name]
         if not low <= len(node.args) <= high:
             raise ParseError(_arity_message(name, len(node.args), shown))
+        if name in EXTENSIONS and not (name == "max" and len(node.args) == 2):
+            return EXTENSIONS[name](self, node, shown)
         if name in ("diff", "max", "min"):
             return self.bound_call(node, name, shown)
         args = [self.build(arg) for arg in node.args]
@@ -306,8 +315,11 @@ class _Builder:
                                  f"{MAX_DERIVATIVE_NODES} parts")
         return result
 
+    def subscript(self, node):
+        return EXTENSIONS["[]"](self, node, self.show(node))
+
     HANDLERS = {ast.Constant: constant, ast.Name: name, ast.UnaryOp: unary,
-                ast.BinOp: binary, ast.Call: call}
+                ast.BinOp: binary, ast.Call: call, ast.Subscript: subscript}
 
 
 def _symbol(name: str) -> sp.Symbol:
@@ -315,10 +327,10 @@ def _symbol(name: str) -> sp.Symbol:
     if name.lower() in _NON_FINITE:
         raise ParseError(f"{name!r} is not allowed: numbers must be finite "
                          "(for an unbounded range write e.g. 'T > 0')")
-    if name in FUNCTIONS:
-        raise ParseError(f"{name!r} is a function; call it, as in {name}(x)")
     if name in CONSTANTS:
         raise ParseError(f"{name!r} is a constant, not a variable")
+    if name in FUNCTIONS:
+        raise ParseError(f"{name!r} is a function; call it, as in {name}(x)")
     try:
         return symbol(name)
     except BadName as exc:
@@ -328,7 +340,7 @@ def _symbol(name: str) -> sp.Symbol:
 def _arity_message(name, count, shown) -> str:
     if name == "log":
         return f"log takes 1 argument (the natural log); for base b write log(x)/log(b): {shown}"
-    if name in ("max", "min"):
+    if name in ("max", "min") and count > 1:
         return (f"{name}(expr, x) takes an expression and a variable; for the {name}imum of "
                 f"several values write {name.capitalize()}(a, b, ...): {shown}")
     low, high = _ARITY[name]
@@ -369,6 +381,7 @@ def parse_expression(text: str, keep_diff: bool = False) -> sp.Expr:
     source = _check_text(text)
     if not source:
         raise ParseError("empty expression")
+    source, tilde = EXTENSIONS["~"](source) if "~" in source and "@" not in source else (source, False)
     try:
         with warnings.catch_warnings():  # "invalid decimal literal" and the like: errors follow
             warnings.simplefilter("ignore")
@@ -391,7 +404,7 @@ def parse_expression(text: str, keep_diff: bool = False) -> sp.Expr:
     start = time.monotonic()
     try:
         with time_limit(BUILD_SECONDS):
-            builder = _Builder(source)
+            builder = _Builder(source, tilde)
             expr = builder.build(tree.body)
             resolved = resolve_derivatives(expr)
             if resolved is not expr:  # log(diff(y, x)) is log(0): check what the derivatives make

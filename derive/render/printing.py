@@ -43,10 +43,25 @@ def _rule_latex(expr):
     return OPS[expr.op].latex
 
 
+# The claim language's own nodes (derive.lang): printed by these printers, not by their claim-syntax ``_sympystr``.
+_LANGUAGE_NODES = frozenset({"Entry", "SoftmaxEntry", "Norm", "VectorDot", "LogSumExp", "VectorMax", "Argmax",
+                             "LimitAt", "Expectation", "Variance", "Sum", "Product"})
+
+
+def _prefer_own(printer, expr, kwargs):
+    """The printer's own ``_print_<Class>`` for a claim-language node, else None."""
+    name = type(expr).__name__
+    return printer.__getattribute__("_print_" + name)(expr, **kwargs) if name in _LANGUAGE_NODES else None
+
+
 def _positive_first(terms):
     """Terms with a leading minus sign go last: ``y₄ − y`` rather than ``−y + y₄``."""
     return [t for t in terms if not t.could_extract_minus_sign()] + \
         [t for t in terms if t.could_extract_minus_sign()]
+
+
+def _has_variable_e(expr) -> bool:
+    return isinstance(expr, sp.Basic) and any(getattr(s, "name", "") == "e" for s in expr.free_symbols)
 
 
 class TextPrinter(StrPrinter):
@@ -97,8 +112,13 @@ class TextPrinter(StrPrinter):
     def _print_exp(self, expr):
         return "exp(%s)" % self._print(expr.args[0])
 
-    def _print_Exp1(self, expr):
-        return "e"
+    def doprint(self, expr):
+        self._variable_e = _has_variable_e(expr)
+        return super().doprint(expr)
+
+    def _print_Exp1(self, expr, exp=None):
+        """e, or ℯ when a variable named e is in the same expression (``E*y = e*y`` reads ℯ·y = e·y)."""
+        return "ℯ" if getattr(self, "_variable_e", False) else "e"
 
     def _print_Pi(self, expr):
         return "π"
@@ -132,12 +152,116 @@ class TextPrinter(StrPrinter):
     def _print_Add(self, expr, order=None):
         return super()._print_Add(expr, order).replace(" - ", " − ")
 
+    def _print(self, expr, **kwargs):
+        own = _prefer_own(self, expr, kwargs)
+        return super()._print(expr, **kwargs) if own is None else own
+
+    def _sub(self, index):
+        shown = self._print(index)
+        if index.is_Integer and index >= 0:
+            return shown.translate(_SUB)
+        return "_" + (shown if index.is_Atom else "{" + shown + "}")
+
+    def _big(self, sign, expr):
+        index, low, high = expr.limits[0]
+        body = self.parenthesize(expr.function, sp.printing.precedence.PRECEDENCE["Mul"], strict=True)
+        return "%s_{%s=%s}^{%s} %s" % (sign, self._print(index), self._print(low), self._print(high), body)
+
+    def _print_Sum(self, expr):
+        return self._big("∑", expr)
+
+    def _print_Product(self, expr):
+        return self._big("∏", expr)
+
+    def _print_Entry(self, expr):
+        return self._print(expr.args[0]) + self._sub(expr.args[1])
+
+    def _print_SoftmaxEntry(self, expr):
+        return "softmax(%s)%s" % (self._print(expr.args[0]), self._sub(expr.args[1]))
+
+    def _print_Norm(self, expr):
+        return "‖%s‖%s" % (self._print(expr.args[0]), "₁" if expr.p == 1 else "")
+
+    def _print_VectorDot(self, expr):
+        return "⟨%s, %s⟩" % tuple(self._print(a) for a in expr.args)
+
+    def _print_LogSumExp(self, expr):
+        return "logsumexp(%s)" % self._print(expr.args[0])
+
+    def _print_VectorMax(self, expr):
+        return "max(%s)" % self._print(expr.args[0])
+
+    def _print_Argmax(self, expr):
+        return "argmax_%s (%s)" % (self._print(expr.args[1]), self._print(expr.args[0]))
+
+    def _print_LimitAt(self, expr):
+        side = {"+": "⁺", "-": "⁻"}.get(expr.direction, "")
+        body = self.parenthesize(expr.args[0], sp.printing.precedence.PRECEDENCE["Mul"], strict=True)
+        return "lim_{%s→%s%s} %s" % (self._print(expr.args[1]), self._print(expr.args[2]), side, body)
+
+    def _print_Expectation(self, expr):
+        specs = ", ".join("%s∼%s" % (self._print(v), self._print(d)) for v, d in expr.specs)
+        return "%s_{%s}[%s]" % (expr.word, specs, self._print(expr.args[0]))
+
+    _print_Variance = _print_Expectation
+
     def emptyPrinter(self, expr):
         return str(expr)
 
 
 class TexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the rule table's names for the activations."""
+
+    def doprint(self, expr):
+        self._variable_e = _has_variable_e(expr)
+        return super().doprint(expr)
+
+    def _print_Exp1(self, expr, exp=None):
+        """e, upright (\\mathrm{e}) when a variable named e is in the same expression."""
+        return r"\mathrm{e}" if getattr(self, "_variable_e", False) else "e"
+
+    def _print(self, expr, **kwargs):
+        if expr is sp.E:  # Exp1's own _latex would win over _print_Exp1
+            return self._print_Exp1(expr)
+        own = _prefer_own(self, expr, kwargs) if type(expr).__name__ not in ("Sum", "Product") else None
+        return super()._print(expr, **kwargs) if own is None else own
+
+    def _print_Entry(self, expr):
+        return "%s_{%s}" % (self._print(expr.args[0]), self._print(expr.args[1]))
+
+    def _print_SoftmaxEntry(self, expr):
+        return r"\operatorname{softmax}\left(%s\right)_{%s}" % tuple(self._print(a) for a in expr.args)
+
+    def _print_Norm(self, expr):
+        return r"\left\lVert %s \right\rVert%s" % (self._print(expr.args[0]), "_{1}" if expr.p == 1 else "")
+
+    def _print_VectorDot(self, expr):
+        return r"\left\langle %s, %s \right\rangle" % tuple(self._print(a) for a in expr.args)
+
+    def _print_LogSumExp(self, expr):
+        return r"\operatorname{logsumexp}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_VectorMax(self, expr):
+        return r"\max\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_Argmax(self, expr):
+        return r"\operatorname*{arg\,max}_{%s} \left(%s\right)" % (self._print(expr.args[1]),
+                                                                    self._print(expr.args[0]))
+
+    def _print_LimitAt(self, expr):
+        side = {"+": "^{+}", "-": "^{-}"}.get(expr.direction, "")
+        return r"\lim_{%s \to %s%s} \left(%s\right)" % (self._print(expr.args[1]), self._print(expr.args[2]),
+                                                           side, self._print(expr.args[0]))
+
+    def _print_Expectation(self, expr):
+        specs = ", ".join(r"%s \sim \operatorname{%s}\left(%s\right)" % (
+            self._print(v), type(d).__name__, ", ".join(
+                r"\left[%s\right]" % ", ".join(self._print(x) for x in a) if isinstance(a, sp.Tuple)
+                else self._print(a) for a in d.args)) for v, d in expr.specs)
+        word = r"\mathbb{E}" if expr.word == "E" else r"\operatorname{Var}"
+        return r"%s_{%s}\left[%s\right]" % (word, specs, self._print(expr.args[0]))
+
+    _print_Variance = _print_Expectation
 
     def _as_ordered_terms(self, expr, order=None):
         return _positive_first(super()._as_ordered_terms(expr, order))
