@@ -86,7 +86,7 @@ class Derivation(list):
         ``assume`` maps variable names to :class:`~derive.lang.Domain`.
         """
         from .lang import with_domains
-        from .verify import prove_zero
+        from .prove import prove_zero
         self.obligations += 1
         diff = lhs - rhs
         assumed = with_domains(diff, assume or {})
@@ -112,13 +112,13 @@ class Derivation(list):
         return True
 
     def refute(self, lhs, rel, rhs, why, assume=None):
-        """Refute ``lhs rel rhs``: a counterexample confirmed by mpmath (or an exact argument)."""
+        """Refute ``lhs rel rhs``: a counterexample certified with arb (or an exact argument)."""
         verdict = self._decide(lhs, rel, rhs, assume)
         if verdict.status != "refuted":
             return self._fail(f"the refutation of {text(lhs)} {rel} {text(rhs)}", f"{why}: {verdict.status}")
         self.extend(verdict.steps)
         at = ", ".join(f"{k} = {v}" for k, v in (verdict.counterexample or {}).items()) or "no variables"
-        sides = f": lhs = {verdict.sides[0][:14]}, rhs = {verdict.sides[1][:14]} (mpmath, 30 digits)" \
+        sides = f": lhs = {verdict.sides[0][:14]}, rhs = {verdict.sides[1][:14]} (50 digits, certified)" \
             if verdict.sides else ""
         self.refutations.append(f"{text(lhs)} {rel} {text(rhs)} fails at {at}{sides}")
         self.append(Step(f"so {text(lhs)} {rel} {text(rhs)} is false", why))

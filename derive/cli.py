@@ -3,7 +3,8 @@
 Every user string goes through the allow-list parser; bad input ends with a
 one-line error on stderr and exit status 2, never a traceback.
 
-Exit statuses: 0 proved or supported, 1 refuted, 2 bad input, 3 unknown;
+Exit statuses: 0 proved, 1 refuted, 2 bad input, 3 unknown, 4 supported (numeric
+agreement only, which is not a proof);
 130 after Ctrl-C, 143 after SIGTERM and 129 after SIGHUP (each stops TeX and
 the workers, and writes nothing half-done).
 
@@ -46,8 +47,10 @@ def _parser():
         "and prove or refute each formula."))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     v = sub.add_parser("verify", help="prove or refute a claim such as \"diff(sigmoid(x), x) <= 1/4\"",
-                       description="Prove, refute (with a counterexample confirmed at 30 digits) "
-                                   "or support numerically a claim LHS REL RHS.")
+                       description="Prove, refute (with a counterexample certified with arb) "
+                                   "or support numerically a claim LHS REL RHS.",
+                       epilog="exit status: 0 proved, 1 refuted, 2 bad input, 3 unknown, "
+                              "4 supported (numeric agreement only, which is not a proof)")
     v.add_argument("claim", help="LHS REL RHS, REL one of = == <= < >= >")
     v.add_argument("--assume", action="append", default=[], metavar="COND",
                    help="an assumption such as \"p in (0,1)\", \"T > 0\" or \"n integer >= 1\" (repeatable)")

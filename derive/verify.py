@@ -1,20 +1,33 @@
-"""The claim verifier: prove, refute with a confirmed counterexample, or say so.
+"""The claim verifier: prove with a certificate, refute with a certified counterexample, or say why not.
 
 ``verify("LHS REL RHS", assume=[...])`` parses the claim with the allow-list
-parser and makes it ready with its domains (:func:`derive.lang.prepare`), then, inside a time- and memory-limited worker
-(:mod:`derive.limits`):
+parser and makes it ready with its domains (:func:`derive.lang.prepare`), then,
+inside a time- and memory-limited worker (:mod:`derive.limits`):
 
-1. replaces each ``max(f, x)`` / ``min(f, x)`` by its value, argued with
-   critical points, kinks, end limits and a sign test (:mod:`derive.extrema`);
-2. tries to show lhs − rhs ≡ 0 (or, for an inequality, that the difference
-   keeps its sign) by named transforms: rewrite, cancel, expand, SymPy's sign
-   rules, a global minimum in one variable, and a bounded ``simplify``;
-3. otherwise samples the claim numerically (:mod:`derive.numeric`) and confirms
-   any violation with mpmath at 30 digits before calling it a refutation.
+1. replaces each ``diff(f, x)`` by the rule table's derivative and each
+   ``max(f, x)`` / ``min(f, x)`` by its value, argued with critical points,
+   kinks, end limits and a sign test (:mod:`derive.extrema`);
+2. tries the quick symbolic proofs of :mod:`derive.prove`: named transforms
+   of lhs − rhs to 0, SymPy's sign rules, the exact minimum of the margin in
+   one variable (also after s = σ(x) and the like);
+3. searches for a counterexample where the formula's structure says to look
+   and at random (:mod:`derive.refute`), certifying each with arb balls: this
+   runs for every claim, proved or not;
+4. tries interval branch and bound with arb balls (:mod:`derive.certify`);
+5. samples the claim in float64 for the evidence table, which never decides.
 
-Statuses: ``proved`` (a symbolic argument, listed), ``refuted`` (a
-counterexample confirmed at ≥ 30 digits), ``supported`` (numeric agreement
-only, with N and the worst error), ``unknown``.
+Statuses, and the exit codes of ``derive verify``:
+
+======== ==== ===========================================================
+status   exit meaning
+======== ==== ===========================================================
+proved   0    a symbolic or certified argument, every step listed
+refuted  1    a counterexample certified with arb (both sides to 50 digits)
+unknown  3    neither; ``reason`` says why
+supported 4   numeric agreement only: evidence, not a proof, not success
+======== ==== ===========================================================
+
+(2 is bad input.)
 
 >>> verify("diff(sigmoid(x), x) = sigmoid(x)*(1 - sigmoid(x))").status
 'proved'
@@ -26,20 +39,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import mpmath
 import sympy as sp
 
 from .extrema import Undecided, extremum
-from .ops import to_elementary
-from .lang import Claim, Diff, Infimum, Supremum, prepare, with_domains
-from .limits import StepTimeout, run_limited, time_limit, valid_seconds
-from .numeric import check_relation, confirm_counterexample
+from .lang import (Claim, Diff, Infimum, ParseError, Supremum, Undecidable, expand_expectations, instances,
+                   needs_lowering, prepare, resolve_limits, with_domains)
+from .limits import StepTimeout, run_limited, valid_seconds
+from .numeric import check_relation
 from .ops import OPS, op_of
+from .prove import Attempt, by_boxes, one_variable, prove_zero, sign_rules
+from .certify.polynomial import decide_polynomial
+from .refute import Counterexample, certify_point, find_counterexample
 from .render.printing import text
 from .steps import Step, eq
 
-EXIT_CODES = {"proved": 0, "supported": 0, "refuted": 1, "unknown": 3}
-STEP_SECONDS = 4.0  # each symbolic transform
+EXIT_CODES = {"proved": 0, "refuted": 1, "unknown": 3, "supported": 4}  # 2 is bad input
 VERIFY_SECONDS = 30.0  # the whole verification, a hard limit in a worker process
 NUMERIC_POINTS = 400
 
@@ -78,7 +92,8 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("proved", "supported")
+        """True only for ``proved``: numeric agreement (``supported``) is not success."""
+        return self.status == "proved"
 
     def as_dict(self) -> dict:
         return {
@@ -152,17 +167,6 @@ def decide_limited(claim: Claim, timeout: float = VERIFY_SECONDS) -> Verdict:
     return Verdict(claim.text, "unknown", assumptions=claim.assumptions, reason=outcome.reason, parsed=claim)
 
 
-def _limited(what, fn, *args):
-    """Run one symbolic transform under :data:`STEP_SECONDS`; None if it times out."""
-    try:
-        with time_limit(STEP_SECONDS):
-            return fn(*args)
-    except StepTimeout:
-        return None
-    except (NotImplementedError, TypeError, ValueError, RecursionError, AttributeError):
-        return None
-
-
 def _differentiate(expr, steps):
     """Replace each diff(f, x), innermost first, by the derivative it carries; show the step."""
     while expr.has(Diff):
@@ -191,129 +195,104 @@ def _resolve_extrema(expr, domains, steps):
     return expr
 
 
-TRANSFORMS = (
-    ("rewrite the activations with exp and Piecewise", to_elementary),
-    ("cancel common factors", lambda e: sp.cancel(sp.together(e))),
-    ("expand", sp.expand),
-    ("rewrite exponentials, then cancel", lambda e: sp.cancel(sp.powsimp(sp.expand(e.rewrite(sp.exp))))),
-    ("write |·|, max, min as Piecewise, fold, and simplify each branch",
-     lambda e: _branchwise(sp.piecewise_fold(e.rewrite(sp.Piecewise)))),
-    ("simplify (bounded)", sp.simplify),
-)
-
-
-def _branchwise(e):
-    """Simplify each branch of a Piecewise on the region where it applies; 0 if all are 0.
-
-    In one variable a branch that applies at finitely many points only (the
-    kink x = 0, say) is evaluated at those points.
-    """
-    if not isinstance(e, sp.Piecewise):
-        return e
-    (x, *others) = e.free_symbols or {None}
-    covered, values = sp.S.EmptySet, []
-    for value, cond in e.args:
-        value = sp.simplify(value)
-        if x is not None and not others:
-            region = (sp.S.Reals if cond is sp.true else cond.as_set()) - covered
-            covered = covered | region
-            if value != 0 and region is sp.S.EmptySet or isinstance(region, sp.FiniteSet) and all(
-                    sp.simplify(value.subs(x, p)) == 0 for p in region):
-                value = sp.S.Zero  # the branch applies nowhere, or only where it is 0
-        values.append(value)
-    if all(v == 0 for v in values):
-        return sp.S.Zero
-    return sp.Piecewise(*zip(values, (c for _, c in e.args)))
-
-
-def prove_zero(diff, steps: list) -> bool:
-    """Try the named transforms (:data:`TRANSFORMS`) in turn on ``diff``; True when one reaches 0.
-
-    Each transform that changes the expression appends its step to ``steps``.
-
-    >>> from derive import sigmoid
-    >>> x, steps = sp.Symbol('x', real=True), []
-    >>> prove_zero(sigmoid(x) + sigmoid(-x) - 1, steps), steps[-1].why
-    (True, 'cancel common factors')
-    """
-    current = diff
-    for why, transform in TRANSFORMS:
-        result = _limited(why, transform, current)
-        if result is None or result == current:
-            continue
-        steps.append(eq(current, result, why))
-        current = result
-        if current == 0:
-            return True
-    return False
-
-
-def _sign_rules(diff, rel):
-    """SymPy's sign rules on lhs − rhs: True if they show the relation."""
-    fact = {">=": "is_nonnegative", ">": "is_positive", "<=": "is_nonpositive", "<": "is_negative"}[rel]
-    return getattr(diff, fact) is True
-
-
 def _shown(v):
-    """A point's coordinate as text: small rationals exactly, others as the float they are."""
+    """A point's coordinate as text that reads back as exactly this number, kept short where it can be.
+
+    Integers and short fractions are themselves, a terminating decimal its
+    digits ('-1e-9', '0.001'), a power of ten beyond the floats '1e400', a
+    float's exact value its repr; anything else its fraction.
+    """
     v = sp.sympify(v, strict=True)  # a number the tool computed; strict: never text
-    if v.is_Rational and v.q <= 10**6:
+    if not v.is_Rational:
         return str(v)
-    return repr(float(v))
+    if v.is_Integer:
+        return _decimal(v) if abs(v) >= 10**21 else str(v)
+    if v.q <= 10**6 and abs(v.p) < 10**21:
+        return str(v)
+    shown = _decimal(v)
+    if shown is not None and len(shown) <= 24:
+        return shown
+    if abs(v) < sp.Float("1e300") and sp.Rational(float(v)) == v:
+        return repr(float(v))
+    return shown or str(v)
+
+
+def _decimal(v):
+    """A rational with a terminating decimal expansion, as short exact text; None otherwise."""
+    q, twos, fives = v.q, 0, 0
+    while q % 2 == 0:
+        q, twos = q // 2, twos + 1
+    while q % 5 == 0:
+        q, fives = q // 5, fives + 1
+    if q != 1:
+        return None if not v.is_Integer else str(v)
+    digits = max(twos, fives)
+    mantissa = v.p * 10**digits // v.q  # exact: v = mantissa / 10**digits
+    sign, mantissa = ("-" if mantissa < 0 else ""), abs(mantissa)
+    exponent = -digits
+    while mantissa and mantissa % 10 == 0:
+        mantissa, exponent = mantissa // 10, exponent + 1
+    text_digits = str(mantissa)
+    if -6 <= exponent <= 0 and len(text_digits) <= 20:
+        padded = text_digits.rjust(-exponent + 1, "0")
+        return sign + (padded[:exponent] + "." + padded[exponent:] if exponent else padded)
+    if 0 < exponent and len(text_digits) + exponent <= 21:
+        return sign + text_digits + "0" * exponent
+    head, tail = text_digits[0], text_digits[1:]
+    return f"{sign}{head}{'.' + tail if tail else ''}e{exponent + len(tail)}"
 
 
 def _exact_point(point):
     return {s.name: _shown(v) for s, v in point.items()}
 
 
-def _refute(verdict, lhs, rhs, rel, point, why):
-    """Confirm a violation at ``point`` with mpmath; on success fill in the refutation."""
-    l_mp, r_mp, violated = confirm_counterexample(lhs, rhs, rel, point)
-    if not violated:
-        return False
+def _readable(found, lhs, rhs, rel, domains):
+    """The counterexample with its long coordinates rounded to float64 for display, when it is still one."""
+    point = found.point
+    long = {s for s, v in point.items() if v.is_Rational and len(_shown(v)) > 24 and abs(v) < sp.Float("1e300")}
+    if not long:
+        return found
+    rounded = {s: sp.Rational(float(v)) if s in long else v for s, v in point.items()}
+    again = certify_point(lhs, rhs, rel, rounded, domains, found.how)
+    return again if again is not None and again.at_kink == found.at_kink else found
+
+
+def _refuted(verdict, found, why, claim=None):
+    """Fill in the refutation from a certified :class:`~derive.refute.Counterexample`."""
+    if claim is not None:
+        found = _readable(found, *claim)
     verdict.status = "refuted"
-    verdict.counterexample = _exact_point(point)
-    verdict.sides = (mpmath.nstr(l_mp, 30), mpmath.nstr(r_mp, 30))  # 30 digits, whatever mp.dps is now
+    verdict.counterexample = _exact_point(found.point)
+    verdict.sides = (found.lhs, found.rhs)
     where = ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) or "both sides are constants"
-    verdict.steps.append(Step(f"{'at ' if point else ''}{where}: "
-                              f"lhs = {sp.Float(str(l_mp), 12)}, rhs = {sp.Float(str(r_mp), 12)}", why))
-    return True
+    notes = []
+    if found.equality:
+        notes.append("lhs − rhs = 0 exactly, and the claim is strict")
+    if found.at_kink:
+        notes.append("at a kink: this relies on the value a non-smooth function takes there, the last resort")
+    verdict.steps.append(Step(f"{'at ' if found.point else ''}{where}: lhs = {found.lhs[:14]}, rhs = {found.rhs[:14]}"
+                              + (f" ({'; '.join(notes)})" if notes else ""), why or found.how))
+    return verdict
 
 
-def _one_variable(verdict, lhs, rhs, rel, domains):
-    """For one variable: the global min of the margin decides the inequality exactly."""
-    symbols = (lhs - rhs).free_symbols
-    if len(symbols) != 1:
-        return False
-    (x,) = symbols
-    domain = domains.get(x.name)
-    if domain is not None and domain.integer:
-        return False
-    margin = (lhs - rhs) if rel in (">=", ">") else (rhs - lhs)
-    try:
-        with time_limit(3 * STEP_SECONDS):
-            low = extremum(margin, x, domain.interval if domain else sp.S.Reals, "min")
-    except (Undecided, StepTimeout, NotImplementedError, ValueError, TypeError):
-        return False
-    verdict.steps.append(Step(f"margin m({x}) = {text(margin)} must stay {'≥' if rel in ('>=', '<=') else '>'} 0",
-                              "the inequality as a sign condition"))
-    verdict.steps.extend(low.steps)
-    strict = rel in ("<", ">")
-    value = sp.N(low.value, 50) if low.value not in (sp.oo, -sp.oo) else low.value
-    holds = value > 0 or (value == 0 and (not strict or not low.attained))
-    if holds:
-        verdict.status = "proved"
-        verdict.steps.append(Step(f"inf m = {low.value} {'>' if value > 0 else '≥'} 0"
-                                  + ("" if low.attained or not strict else ", and not attained"),
-                                  "so the inequality holds on the whole domain"))
-        return True
-    if low.attained:
-        return _refute(verdict, lhs, rhs, rel, {x: low.points[0]}, "the minimiser of the margin violates the claim")
-    return False
+def _near_end(lhs, rhs, rel, x, domains, interval):
+    """A certified violation near the end where an unattained infimum below 0 is approached."""
+    candidates = []
+    for end in (interval.inf, interval.sup):
+        if end.is_infinite:
+            candidates += [sp.sign(end) * sp.Integer(10) ** k for k in (1, 2, 3, 6, 12, 30, 100, 300, 1000)]
+        else:
+            inward = 1 if end == interval.inf else -1
+            candidates += [end + inward * sp.Rational(1, 10**k) * max(1, abs(end)) for k in (1, 3, 6, 12, 30)]
+    for c in candidates:
+        found = certify_point(lhs, rhs, rel, {x: c}, domains, "near the end where the infimum is approached")
+        if found is not None:
+            return found
+    return None
 
 
 def _prove(verdict, lhs, rhs, rel, domains):
-    """The symbolic attempts; True when one of them proves the claim."""
+    """The quick symbolic attempts: an :class:`~derive.prove.Attempt`, or None."""
     steps = verdict.steps
     if rel == "=":
         diff = lhs - rhs
@@ -321,27 +300,41 @@ def _prove(verdict, lhs, rhs, rel, domains):
         assumed = with_domains(diff, domains)
         if assumed == 0 and diff != 0:
             steps.append(eq(diff, 0, "the variables' assumptions"))
-        return diff == 0 or assumed == 0 or prove_zero(assumed, steps)
-    assumed = with_domains(lhs - rhs, domains)
-    if _limited("sign rules", _sign_rules, assumed, rel):
-        shown = {">=": "≥ 0", ">": "> 0", "<=": "≤ 0", "<": "< 0"}[rel]
-        steps.append(Step(f"{text(lhs - rhs)} {shown}", "SymPy's sign rules under the assumptions"))
-        return True
-    return _one_variable(verdict, lhs, rhs, rel, domains) and verdict.status == "proved"
+        return Attempt(proved=diff == 0 or assumed == 0 or prove_zero(assumed, steps))
+    if sign_rules(steps, lhs, rhs, rel, domains):
+        return Attempt(proved=True)
+    return one_variable(steps, lhs, rhs, rel, domains)
+
+
+def _contradiction(verdict, found):
+    """A proof and a certified counterexample: a bug in derive; say so, never print 'proved'."""
+    verdict.status = "unknown"
+    where = ", ".join(f"{k} = {v}" for k, v in _exact_point(found.point).items())
+    verdict.reason = (f"internal contradiction: the argument above concludes the claim, yet arb certifies a "
+                      f"violation at {where or 'the constants'}; neither is trusted (please report this claim)")
+    return verdict
 
 
 def decide(claim: Claim) -> Verdict:
     """The verification of a prepared claim (:func:`derive.lang.prepare`), here, without a worker.
 
-    :func:`verify` runs it inside a limited worker.  A symbolic proof is still
-    cross-checked numerically; should the numbers contradict it, the verdict
-    is ``unknown`` and says so, never ``proved``.
+    :func:`verify` runs it inside a limited worker.  Every claim, proved or
+    not, also goes through the certified counterexample search; should it
+    find one against a proof, the verdict is ``unknown`` and says so, never
+    ``proved``.
 
     >>> decide(prepare("sqrt(p**2) = p", "p > 0")).status
     'proved'
     """
+    if needs_lowering(claim):
+        return _decide_lowered(claim)
+    return _decide_scalar(claim)
+
+
+def _decide_scalar(claim: Claim, verdict=None) -> Verdict:
+    """:func:`decide` for a claim over scalar variables."""
     domains = claim.domains
-    verdict = Verdict(claim.text, "unknown", assumptions=claim.assumptions, parsed=claim)
+    verdict = verdict or Verdict(claim.text, "unknown", assumptions=claim.assumptions, parsed=claim)
     try:
         lhs = _resolve_extrema(_differentiate(claim.lhs, verdict.steps), domains, verdict.steps).doit()
         rhs = _resolve_extrema(_differentiate(claim.rhs, verdict.steps), domains, verdict.steps).doit()
@@ -353,41 +346,143 @@ def decide(claim: Claim) -> Verdict:
             verdict.reason = f"the {which}-hand side is undefined or infinite: {text(side)}"
             return verdict
     rel = claim.rel
-    proved = _prove(verdict, lhs, rhs, rel, domains)
-    if verdict.status == "refuted":
+    attempt = _prove(verdict, lhs, rhs, rel, domains) or Attempt()
+    if attempt.point is not None:
+        found = certify_point(lhs, rhs, rel, attempt.point, domains, attempt.why)
+        if found is not None:
+            return _refuted(verdict, found, attempt.why, (lhs, rhs, rel, domains))
+    if attempt.end is not None:
+        x = attempt.end[0]
+        domain = domains.get(x.name)
+        found = _near_end(lhs, rhs, rel, x, domains, domain.interval if domain else sp.S.Reals)
+        if found is not None:
+            return _refuted(verdict, found, "the infimum is below 0 and approached at an end, so points near "
+                                             "that end violate the claim; this one is certified with arb",
+                            (lhs, rhs, rel, domains))
+    found = find_counterexample(lhs, rhs, rel, domains, thorough=not attempt.proved)
+    if found is not None and not attempt.proved:
+        _evidence(verdict, lhs, rhs, rel, domains)  # a sampled refutation shows the float table too
+    if found is not None:
+        return _contradiction(verdict, found) if attempt.proved else _refuted(verdict, found, found.how,
+                                                                               (lhs, rhs, rel, domains))
+    proved = attempt.proved
+    if not proved:
+        certified = _certified(verdict, lhs, rhs, rel, domains)
+        if isinstance(certified, Counterexample):
+            return _refuted(verdict, certified, certified.how, (lhs, rhs, rel, domains))
+        proved = certified
+    evidence = _evidence(verdict, lhs, rhs, rel, domains)
+    if proved:
+        verdict.status = "proved"
+        if evidence is not None and not evidence.passed and evidence.points:
+            verdict.reason = ("float64 sampling disagrees beyond its tolerance, but no violation survives "
+                              "certification: the proof stands")
         return verdict
+    if evidence is not None and evidence.passed and evidence.points > 0:
+        verdict.status = "supported"
+        verdict.reason = "numeric only: no proof was found, and no certified counterexample"
+    elif not verdict.reason:
+        verdict.reason = ("float64 sampling disagrees, but no violation could be certified"
+                          if evidence is not None and evidence.points else
+                          (evidence.detail if evidence is not None else "") or "the numeric check was inconclusive")
+    return verdict
+
+
+INSTANCE_SIZES = range(1, 7)
+
+
+def _decide_lowered(claim: Claim) -> Verdict:
+    """Claims with sums, vectors, expectations or limits: decide each written-out instance.
+
+    Without a length variable the single instance *is* the claim, and its
+    verdict is the claim's.  With one (``o in R^n``), a refuted instance
+    refutes the claim (the counterexample names n), while instances proved
+    for n = 1 … 6 are evidence for every n, not a proof: ``supported``.
+    """
+    verdict = Verdict(claim.text, "unknown", assumptions=claim.assumptions, parsed=claim)
+    proved, tried = [], 0
+    try:
+        for sizes, inst in instances(claim, sizes=INSTANCE_SIZES):
+            inst = Claim(expand_expectations(resolve_limits(inst.lhs)), inst.rel,
+                         expand_expectations(resolve_limits(inst.rhs)), inst.text, inst.domains, inst.assumptions)
+            tried += 1
+            shown = ", ".join(f"{k} = {v}" for k, v in sizes.items())
+            if shown:
+                verdict.steps.append(Step(f"{shown}: {text(inst.lhs)} {_REL_SHOWN[inst.rel]} {text(inst.rhs)}",
+                                          "the claim written out for this length"))
+            sub = _decide_scalar(inst)
+            if not sizes:
+                sub.claim, sub.assumptions, sub.parsed = claim.text, claim.assumptions, claim
+                sub.steps = verdict.steps + sub.steps
+                return sub
+            if sub.status == "refuted":
+                verdict.steps += sub.steps
+                verdict.status, verdict.sides = "refuted", sub.sides
+                verdict.counterexample = {**{k: str(v) for k, v in sizes.items()}, **sub.counterexample}
+                return verdict
+            if sub.status != "proved":
+                verdict.reason = f"for {shown}: {sub.status}" + (f" ({sub.reason})" if sub.reason else "")
+                return verdict
+            proved.append(shown)
+            verdict.steps.append(Step(f"{shown}: proved", "; ".join(dict.fromkeys(st.why for st in sub.steps))[:160]))
+    except (Undecidable, ParseError) as exc:
+        verdict.reason = str(exc)
+        return verdict
+    if proved:
+        verdict.status = "supported"
+        verdict.reason = f"proved for {'; '.join(proved)}, not for every length: numeric-only for the general claim"
+    elif not tried:
+        verdict.reason = "no length satisfies the assumptions"
+    return verdict
+
+
+_REL_SHOWN = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
+
+
+def _certified(verdict, lhs, rhs, rel, domains):
+    """The certified provers: Z3 for real arithmetic, then branch and bound with arb balls.
+
+    True when one proves the claim (its steps go into the verdict); a
+    :class:`~derive.refute.Counterexample` when a model or box point is
+    certified to violate it; else False.
+    """
+    result = decide_polynomial(lhs, rhs, rel, domains)
+    if result.status == "proved":
+        verdict.steps.append(Step(f"no real point satisfies the domains and {text(lhs)} "
+                                  f"{_NEGATED[rel]} {text(rhs)}", "Z3's decision procedure for real arithmetic "
+                                  "(nlsat): the negation is unsatisfiable"))
+        return True
+    if result.status == "violated":
+        found = certify_point(lhs, rhs, rel, result.point, domains, "a model of the negation from Z3, certified with arb")
+        if found is not None:
+            return found
+    if rel == "=":
+        return False
+    steps = []
+    try:
+        attempt = by_boxes(steps, lhs, rhs, rel, domains)
+    except (StepTimeout, ValueError, TypeError, NotImplementedError, ArithmeticError):
+        return False
+    if attempt is not None and attempt.proved:
+        verdict.steps.extend(steps)
+        return True
+    if attempt is not None and attempt.point is not None:
+        return certify_point(lhs, rhs, rel, attempt.point, domains, attempt.why) or False
+    return False
+
+
+_NEGATED = {"=": "≠", ">=": "<", ">": "≤", "<=": ">", "<": "≥"}
+
+
+def _evidence(verdict, lhs, rhs, rel, domains):
+    """The float64 table shown beside the verdict; it never decides."""
     try:
         evidence = check_relation(lhs, rhs, rel, n=NUMERIC_POINTS, seed=0, domains=_by_symbol(domains, lhs, rhs))
     except (TypeError, ValueError, NameError, ZeroDivisionError, OverflowError) as exc:
-        evidence = None
-        verdict.reason = f"no numeric cross-check: cannot evaluate the claim numerically ({type(exc).__name__})"
-    if evidence is None:
-        if proved:
-            verdict.status = "proved"
-        return verdict
+        verdict.reason = verdict.reason or f"no numeric cross-check: cannot evaluate the claim numerically ({type(exc).__name__})"
+        return None
     verdict.evidence.append(evidence)
-    if proved:
-        if evidence.passed:
-            verdict.status = "proved"
-        elif evidence.points == 0:  # nothing could be sampled (overflow everywhere): no contradiction
-            verdict.status = "proved"
-            verdict.reason = f"no numeric cross-check: {evidence.detail}"
-        else:
-            verdict.reason = "the symbolic argument is contradicted by a confirmed numeric violation"
-        return verdict
-    if not evidence.passed and evidence.worst is not None:
-        names = {s.name: s for s in lhs.free_symbols | rhs.free_symbols}  # the claim's own symbols
-        point = {names[k]: sp.Rational(v) for k, v in evidence.worst.items() if k in names}
-        why = ("sampled point, confirmed with mpmath at 30 digits" if point
-               else "both sides evaluated with mpmath at 30 digits")
-        if _refute(verdict, lhs, rhs, rel, point, why):
-            return verdict
-    if evidence.passed and evidence.points > 0:
-        verdict.status = "supported"
-        verdict.reason = "numeric only: no symbolic proof found"
-    elif not verdict.reason:
-        verdict.reason = evidence.detail or "the numeric check was inconclusive"
-    return verdict
+    return evidence
 
 
 def _by_symbol(domains, *exprs):

@@ -290,9 +290,9 @@ def _graph(graph):
 # -- verdicts -----------------------------------------------------------------------------
 
 MEANING = {
-    "proved": "a symbolic argument, the steps below, cross-checked with numbers",
-    "refuted": "a counterexample, confirmed with mpmath at 30 digits",
-    "supported": "numeric agreement only; no symbolic proof was found",
+    "proved": "a symbolic or certified argument, the steps below, cross-checked with numbers",
+    "refuted": "a counterexample, its sign certified with arb ball arithmetic",
+    "supported": "numeric agreement only, which is not a proof; no proof and no counterexample was found",
     "unknown": "neither proved nor refuted",
 }
 
@@ -317,7 +317,7 @@ def _verdict(v):
     if v.counterexample is not None:
         lines.append(f"counterexample  {_counterexample(v)}")
         if v.sides:
-            lines.append(f"  lhs = {v.sides[0]}\n  rhs = {v.sides[1]}   (mpmath, 30 digits)")
+            lines.append(f"  lhs = {v.sides[0]}\n  rhs = {v.sides[1]}   (50 digits; the sign certified with arb)")
     lines += [f"evidence  {e}" for e in v.evidence]
     return "\n".join(lines)
 
@@ -327,12 +327,12 @@ def _gap(v):
     import mpmath
     shown = RELATIONS.get(v.rel)
     try:
-        with mpmath.workdps(30):
+        with mpmath.workdps(60):
             gap = mpmath.nstr(mpmath.mpf(v.sides[0]) - mpmath.mpf(v.sides[1]), 12)
     except (ValueError, TypeError):
         return None
     return shown and (f"  the claim needs lhs {shown} rhs, but lhs − rhs = {gap} "
-                      "(both sides with mpmath, 30 digits)")
+                      "(both sides to 50 digits, the sign certified with arb)")
 
 
 @layout("Verdict", "explain")

@@ -1,0 +1,274 @@
+"""Proof attempts: symbolic transforms, SymPy's sign rules, the exact extremum in one variable,
+and the certified methods of :mod:`derive.certify`.
+
+Every attempt either shows the claim, with its steps, or gives up; none of them
+guesses.  The verifier (:mod:`derive.verify`) runs them in this order:
+
+1. for an identity, the named transforms of :data:`TRANSFORMS` on lhs − rhs;
+2. for an inequality, SymPy's sign rules under the domains' assumptions;
+3. in one variable, the exact global minimum of the margin (:func:`one_variable`),
+   also after a monotone substitution such as s = σ(x) ∈ (0, 1);
+4. interval branch and bound with arb balls over the domain (:func:`by_boxes`).
+
+>>> x, steps = sp.Symbol('x', real=True), []
+>>> one_variable(steps, sp.exp(x), 1 + x, ">=", {}).proved
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .certify import sign_at
+from .extrema import Undecided, extremum
+from .lang import with_domains
+from .limits import StepTimeout, time_limit
+from .ops import to_elementary
+from .render.printing import text
+from .steps import Step, eq
+
+__all__ = ["TRANSFORMS", "prove_zero", "sign_rules", "one_variable", "by_boxes", "Attempt", "STEP_SECONDS"]
+
+STEP_SECONDS = 4.0  # each symbolic transform
+BOX_BUDGET = 1200     # boxes of branch and bound: the budget that decides, the same on any machine
+BOX_DEADLINE = 25.0   # seconds: only a backstop far above what the box budget takes
+_SHOWN = {">=": "≥ 0", ">": "> 0", "<=": "≤ 0", "<": "< 0"}
+
+
+def _limited(what, fn, *args):
+    """Run one symbolic transform under :data:`STEP_SECONDS`; None if it times out."""
+    try:
+        with time_limit(STEP_SECONDS):
+            return fn(*args)
+    except StepTimeout:
+        return None
+    except (NotImplementedError, TypeError, ValueError, RecursionError, AttributeError):
+        return None
+
+
+TRANSFORMS = (
+    ("rewrite the activations with exp and Piecewise", to_elementary),
+    ("cancel common factors", lambda e: sp.cancel(sp.together(e))),
+    ("expand", sp.expand),
+    ("rewrite exponentials, then cancel", lambda e: sp.cancel(sp.powsimp(sp.expand(e.rewrite(sp.exp))))),
+    ("write |·|, max, min as Piecewise, fold, and simplify each branch",
+     lambda e: _branchwise(sp.piecewise_fold(e.rewrite(sp.Piecewise)))),
+    ("simplify (bounded)", sp.simplify),
+)
+
+
+def _branchwise(e):
+    """Simplify each branch of a Piecewise on the region where it applies; 0 if all are 0.
+
+    In one variable a branch that applies at finitely many points only (the
+    kink x = 0, say) is evaluated at those points.
+    """
+    if not isinstance(e, sp.Piecewise):
+        return e
+    (x, *others) = e.free_symbols or {None}
+    covered, values = sp.S.EmptySet, []
+    for value, cond in e.args:
+        value = sp.simplify(value)
+        if x is not None and not others:
+            region = (sp.S.Reals if cond is sp.true else cond.as_set()) - covered
+            covered = covered | region
+            if value != 0 and region is sp.S.EmptySet or isinstance(region, sp.FiniteSet) and all(
+                    sp.simplify(value.subs(x, p)) == 0 for p in region):
+                value = sp.S.Zero  # the branch applies nowhere, or only where it is 0
+        values.append(value)
+    if all(v == 0 for v in values):
+        return sp.S.Zero
+    return sp.Piecewise(*zip(values, (c for _, c in e.args)))
+
+
+def prove_zero(diff, steps: list) -> bool:
+    """Try the named transforms (:data:`TRANSFORMS`) in turn on ``diff``; True when one reaches 0.
+
+    Each transform that changes the expression appends its step to ``steps``.
+
+    >>> from derive import sigmoid
+    >>> x, steps = sp.Symbol('x', real=True), []
+    >>> prove_zero(sigmoid(x) + sigmoid(-x) - 1, steps), steps[-1].why
+    (True, 'cancel common factors')
+    """
+    current = diff
+    for why, transform in TRANSFORMS:
+        result = _limited(why, transform, current)
+        if result is None or result == current:
+            continue
+        steps.append(eq(current, result, why))
+        current = result
+        if current == 0:
+            return True
+    return False
+
+
+def _sign_rules(diff, rel):
+    """SymPy's sign rules on lhs − rhs: True if they show the relation."""
+    fact = {">=": "is_nonnegative", ">": "is_positive", "<=": "is_nonpositive", "<": "is_negative"}[rel]
+    return getattr(diff, fact) is True
+
+
+
+
+def sign_rules(steps, lhs, rhs, rel, domains) -> bool:
+    """SymPy's sign rules on lhs − rhs, with the domains as assumptions; True (and a step) if they show it.
+
+    >>> from derive.lang import Domain
+    >>> p = sp.Symbol('p', real=True)
+    >>> sign_rules([], p**2 + 1, sp.S.Zero, ">", {})
+    True
+    """
+    assumed = with_domains(lhs - rhs, domains)
+    if _limited("sign rules", _sign_rules, assumed, rel):
+        steps.append(Step(f"{text(lhs - rhs)} {_SHOWN[rel]}", "SymPy's sign rules under the assumptions"))
+        return True
+    return False
+
+
+@dataclass
+class Attempt:
+    """What a proof attempt found: ``proved``; or an exact ``point`` its argument says violates the
+    claim (``why`` says how); or the ``end`` (symbol, value) where a margin below 0 is approached."""
+
+    proved: bool = False
+    point: dict | None = None
+    why: str = ""
+    end: tuple | None = None
+
+
+def _margin(lhs, rhs, rel):
+    return (lhs - rhs) if rel in (">=", ">") else (rhs - lhs)
+
+
+# s = g(x) for a monotone g: the claim in x is the claim in s over g's image of x's interval
+_SUBSTITUTIONS = (
+    ("s = σ(x) ∈ (0, 1)", "sigmoid", lambda x: 1 / (1 + sp.exp(-x)), True),
+    ("t = tanh(x) ∈ (−1, 1)", "tanh", sp.tanh, True),
+    ("u = eˣ ∈ (0, ∞)", "exp", sp.exp, True),
+)
+
+
+def _substitute(margin, x, interval):
+    """(description, margin in a new variable, its interval) for the first monotone substitution
+    that removes ``x``; None if none does."""
+    from .ops import OPS
+    for shown, name, g, increasing in _SUBSTITUTIONS:
+        s = sp.Dummy("s", real=True)
+        forward = OPS[name].forward if name in OPS else g
+        new = margin.xreplace({forward(x): s})
+        if name == "exp":
+            new = sp.powsimp(sp.expand(new)).replace(
+                lambda e: isinstance(e, sp.exp) and (e.args[0] / x).is_Integer,
+                lambda e: s ** int(e.args[0] / x))
+        elif name == "tanh":
+            new = new.xreplace({sp.tanh(x): s})
+        if x in new.free_symbols or s not in new.free_symbols:
+            continue
+        ends = [sp.limit(g(x), x, e) if e.is_infinite else g(e) for e in (interval.inf, interval.sup)]
+        image = sp.Interval(ends[0], ends[1], interval.left_open or interval.inf.is_infinite,
+                            interval.right_open or interval.sup.is_infinite)
+        return shown.replace("x", x.name), new, s, image
+    return None
+
+
+def _decide_minimum(steps, low, rel, x):
+    """Turn the exact infimum ``low`` of the margin into an Attempt (certified sign of its value)."""
+    strict = rel in ("<", ">")
+    value = low.value
+    sign = 1 if value == sp.oo else -1 if value == -sp.oo else sign_at(value, {})
+    if sign is None:
+        return None
+    if sign > 0 or sign == 0 and (not strict or not low.attained):
+        steps.append(Step(f"inf m = {text(value)} {'>' if sign > 0 else '≥'} 0"
+                          + ("" if low.attained or not strict or sign > 0 else ", and not attained"),
+                          "so the inequality holds on the whole domain"))
+        return Attempt(proved=True)
+    if low.attained:
+        why = ("the margin reaches 0 there and the inequality is strict" if sign == 0
+               else "the minimiser of the margin violates the claim")
+        return Attempt(point={x: low.points[0]}, why=why)
+    return Attempt(end=(x, value), why="the infimum of the margin is below 0 and approached at an end")
+
+
+def one_variable(steps, lhs, rhs, rel, domains) -> Attempt | None:
+    """For one variable: the exact global minimum of the margin decides the inequality.
+
+    When SymPy cannot settle the minimum, a monotone substitution (s = σ(x),
+    t = tanh(x), u = eˣ) that removes x is tried, and the minimum taken in the
+    new variable over x's image.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> one_variable([], (x - 1)**2, sp.S.Zero, ">", {}).point
+    {x: 1}
+    """
+    symbols = (lhs - rhs).free_symbols
+    if len(symbols) != 1:
+        return None
+    (x,) = symbols
+    domain = domains.get(x.name)
+    if domain is not None and domain.integer:
+        return None
+    interval = domain.interval if domain else sp.S.Reals
+    margin = _margin(lhs, rhs, rel)
+    shown = f"margin m({x}) = {text(margin)} must stay {'≥' if rel in ('>=', '<=') else '>'} 0"
+    try:
+        with time_limit(3 * STEP_SECONDS):
+            low = extremum(margin, x, interval, "min")
+        steps.append(Step(shown, "the inequality as a sign condition"))
+        steps.extend(low.steps)
+        return _decide_minimum(steps, low, rel, x)
+    except (Undecided, StepTimeout, NotImplementedError, ValueError, TypeError, AttributeError):
+        pass
+    try:
+        with time_limit(3 * STEP_SECONDS):
+            found = _substitute(margin, x, interval) or _substitute(to_elementary(margin), x, interval)
+            if found is None:
+                return None
+            how, new, s, image = found
+            low = extremum(new, s, image, "min")
+    except (Undecided, StepTimeout, NotImplementedError, ValueError, TypeError, AttributeError):
+        return None
+    steps.append(Step(shown, "the inequality as a sign condition"))
+    steps.append(Step(f"substitute {how}: m = {text(new)}", "m depends on the variable only through a monotone function"))
+    steps.extend(low.steps)
+    attempt = _decide_minimum(steps, low, rel, s)
+    if attempt is not None and not attempt.proved:
+        return None  # a point in s is not a point in x; the search finds the counterexample
+    return attempt
+
+
+def _shown_interval(iv):
+    left = "(" if iv.left_open or iv.inf.is_infinite else "["
+    right = ")" if iv.right_open or iv.sup.is_infinite else "]"
+    return f"{left}{text(iv.inf)}, {text(iv.sup)}{right}"
+
+
+def by_boxes(steps, lhs, rhs, rel, domains, *, max_boxes=BOX_BUDGET) -> Attempt | None:
+    """An inequality proved by interval branch and bound with arb balls (:mod:`derive.certify.boxes`).
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> by_boxes([], sp.exp(x), 1 + x, ">=", {}).proved
+    True
+    """
+    from .certify.boxes import Certificate, Violation, prove_nonnegative
+    margin = _margin(lhs, rhs, rel)  # relu stays relu: continuous ops keep the monotonicity argument
+    symbols = sorted(margin.free_symbols, key=sp.default_sort_key)
+    box, integers = {}, set()
+    for s in symbols:
+        d = domains.get(s.name)
+        box[s] = d.interval if d is not None else sp.S.Reals  # an sp.Interval: its open ends count
+        if d is not None and d.integer:
+            integers.add(s)
+    result = prove_nonnegative(margin, box, strict=rel in ("<", ">"), integers=frozenset(integers),
+                               max_boxes=max_boxes, deadline_seconds=BOX_DEADLINE)
+    if isinstance(result, Certificate):
+        steps.append(Step(f"m = {text(margin)} must stay {'>' if rel in ('<', '>') else '≥'} 0 on "
+                          + " × ".join(_shown_interval(iv) for iv in box.values()),
+                          "the inequality as a sign condition"))
+        steps.extend(Step(line, "interval branch and bound, arb ball arithmetic") for line in result.steps())
+        return Attempt(proved=True)
+    if isinstance(result, Violation):
+        return Attempt(point=dict(result.point), why="a box point that branch and bound certified")
+    return None

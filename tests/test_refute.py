@@ -1,0 +1,149 @@
+"""The verifier cannot be fooled cheaply: planted violations are refuted, and verdicts mean what they say.
+
+Property tests plant a violation where a sampler does not look: in a narrow
+window far out, at a constant of the formula, at an integer, at the one
+point where a strict inequality reaches equality, far beyond the sampled
+range, or a hair below a true bound.  Each must come back ``refuted``, with a
+counterexample that an independent mpmath evaluation (written here by hand,
+at 50 digits) confirms.  The rest pin the verdict semantics: ``supported``
+is not success, a counterexample outside the assumptions never counts, a
+variable ``e`` is not Euler's number.
+"""
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+from derive import verify
+from derive.verify import EXIT_CODES
+
+mp = mpmath.mp
+
+
+def _value(text):
+    """A counterexample coordinate ('-1/2', '0.82', '1e400') as an exact mpmath number at 60 digits."""
+    with mpmath.workdps(60):
+        if "/" in text:
+            p, q = text.split("/")
+            return mpmath.mpf(int(p)) / int(q)
+        return mpmath.mpf(text)
+
+
+def _violates(rel, lhs, rhs):
+    with mpmath.workdps(50):
+        gap = lhs - rhs
+        return {"=": gap != 0, ">=": gap < 0, ">": gap <= 0, "<=": gap > 0, "<": gap >= 0}[rel]
+
+
+def _refuted_by(claim, rel, sides, assume=None):
+    """verify(claim) is refuted, and the hand-written ``sides(point)`` confirms its counterexample."""
+    v = verify(claim, assume or [])
+    assert v.status == "refuted", f"{claim}: {v.status} ({v.reason})"
+    with mpmath.workdps(50):
+        point = {k: _value(val) for k, val in v.counterexample.items()}
+        lhs, rhs = sides(**point)
+        assert _violates(rel, lhs, rhs), f"{claim}: {v.counterexample} does not violate it at 50 digits"
+    return v, point
+
+
+relu = lambda t: max(t, 0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_narrow_window_far_out(seed):
+    rng = random.Random(seed)
+    a = rng.randint(-900, 900)
+    width = Fraction(1, rng.choice([1, 10, 1000]))
+    k = 4 * (abs(a) + 2) ** 2 / width ** 2 + 1  # K·(w/2)² exceeds x² + 1 in the window
+    claim = f"x**2 + 1 - {k}*relu(x - ({a}))*relu({a} + {width} - x) >= 0"
+    _refuted_by(claim, ">=", lambda x: (x**2 + 1 - mpmath.mpf(k.numerator) / k.denominator
+                                        * relu(x - a) * relu(a + mpmath.mpf(width.numerator) / width.denominator - x),
+                                        0))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_at_a_constant_of_the_formula(seed):
+    rng = random.Random(100 + seed)
+    c = Fraction(rng.randint(-10**6, 10**6), rng.randint(3, 10**4))
+    d = Fraction(1, rng.choice([5000, 10**6, 10**9]))
+    claim = f"Max(abs(x - {c}), {d}) = abs(x - {c})"
+    cm = mpmath.mpf(c.numerator) / c.denominator
+    v, point = _refuted_by(claim, "=", lambda x: (max(abs(x - cm), mpmath.mpf(1) / d.denominator), abs(x - cm)))
+    assert "kink" not in v.steps[-1].relation, "a smooth counterexample exists and is preferred"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_only_at_an_integer(seed):
+    k = random.Random(200 + seed).randint(-50, 50)
+    _refuted_by(f"sign(x - ({k}))**2 = 1", "=", lambda x: (mpmath.sign(x - k) ** 2, 1))
+    _refuted_by("floor(x) < x", "<", lambda x: (mpmath.floor(x), x), [f"x in ({k - 1/2}, {k + 1/2})"])
+
+
+def test_ceil_minus_floor_on_an_interval_with_an_integer():
+    _refuted_by("ceil(x) - floor(x) = 1", "=", lambda x: (mpmath.ceil(x) - mpmath.floor(x), 1), ["x in (0, 3)"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_strict_inequality_reaching_equality(seed):
+    c = Fraction(random.Random(300 + seed).randint(-10**5, 10**5), 7)
+    v = verify(f"(x - {c})**2 > 0")
+    assert v.status == "refuted", (v.status, v.reason)
+    assert (Fraction(v.counterexample["x"]) - c) ** 2 == 0  # exact: equality where > was claimed
+
+
+@pytest.mark.parametrize("n", [10, 50, 100])
+def test_violation_beyond_the_sampled_range(n):
+    _refuted_by(f"(1 + x/{n})**{n} <= exp(x)", "<=", lambda x: ((1 + x / n) ** n, mpmath.exp(x)))
+
+
+@pytest.mark.parametrize("digits", [4, 8, 12])
+def test_a_bound_a_hair_off(digits):
+    bound = mpmath.nstr(-1 / mpmath.e, digits + 5)[: digits + 3]  # −1/e cut short: slightly above the minimum
+    _refuted_by(f"x*exp(x) >= {bound}", ">=", lambda x: (x * mpmath.exp(x), mpmath.mpf(bound)))
+
+
+def test_infimum_approached_at_an_end_not_attained():
+    _refuted_by("exp(-x**2) >= 0.001", ">=", lambda x: (mpmath.exp(-x**2), mpmath.mpf("0.001")))
+    _refuted_by("sigmoid(x) >= 1e-9", ">=", lambda x: (1 / (1 + mpmath.exp(-x)), mpmath.mpf("1e-9")))
+
+
+def test_narrow_window_between_two_constants():
+    _refuted_by("relu(x - 500)*relu(501 - x) = 0", "=", lambda x: (relu(x - 500) * relu(501 - x), 0))
+
+
+def test_variable_e_is_not_eulers_number():
+    _refuted_by("E*y = e*y", "=", lambda e, y: (mpmath.e * y, e * y))
+
+
+def test_counterexample_respects_a_bound_past_the_largest_float():
+    v = verify("x >= 0", ["x > 1e309"])
+    assert v.status == "proved", (v.status, v.reason)
+    v, point = _refuted_by("x < 1e309", "<", lambda x: (x, mpmath.mpf("1e309")), ["x > 1e309"])
+    assert point["x"] > mpmath.mpf("1e309")
+
+
+def test_supported_is_not_success():
+    assert EXIT_CODES["supported"] not in (EXIT_CODES["proved"], EXIT_CODES["refuted"], 2, EXIT_CODES["unknown"])
+    assert EXIT_CODES["proved"] == 0
+
+
+def test_a_proof_never_reads_contradicted():
+    for claim, assume in [("x >= 0", ["x > 1e309"]), ("(x - 1)**2 > 0", []), ("x*exp(x) >= -0.3678", [])]:
+        v = verify(claim, assume)
+        assert not (v.status == "proved" and "contradict" in v.reason), (claim, v.reason)
+
+
+@pytest.mark.parametrize("claim, assume", [
+    ("x**2 + y**2 >= 2*x*y", []),
+    ("(a + b)/2 >= sqrt(a*b)", ["a > 0", "b > 0"]),
+    ("diff(sigmoid(x), x) <= 1/4", []),
+    ("exp(x) >= 1 + x", []),
+    ("log(x) <= x - 1", ["x > 0"]),
+    ("abs(x + y) <= abs(x) + abs(y)", []),
+])
+def test_textbook_inequalities_are_proved(claim, assume):
+    v = verify(claim, assume)
+    assert v.status == "proved", (claim, v.status, v.reason)
