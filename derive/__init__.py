@@ -7,6 +7,11 @@
 >>> derive.verify("w**2 >= abs(w)").status
 'refuted'
 """
+import os as _os
+import sys as _sys
+
+if "sympy" not in _sys.modules:  # python-flint (our ball arithmetic) would make SymPy switch its integers to
+    _os.environ.setdefault("SYMPY_GROUND_TYPES", "python")  # flint's, whose gcd can die with SIGFPE
 from .ops import (OPS, MissingRule, derivative, elu, gelu, hardtanh, leaky_relu, mish, relu, selu, sigmoid,
                   silu, softplus, softsign, swish)
 from .verify import verify  # eager: the submodule of the same name would shadow a lazy import

@@ -28,7 +28,7 @@ import sympy as sp
 
 from .certify import sign_at, value_at
 from .numeric.evaluate import numpy_function
-from .numeric.search import FLOAT_LIMIT, candidate_points, contains, rank_points
+from .numeric.search import FLOAT_LIMIT, admissible, candidate_points, contains, rank_points
 from .ops import kinks
 
 __all__ = ["Counterexample", "certify_point", "find_counterexample", "SIDE_DIGITS"]
@@ -69,7 +69,7 @@ def certify_point(lhs, rhs, rel, point, domains=None, how="") -> Counterexample 
     True
     """
     domains = domains or {}
-    if not all(contains(domains.get(s.name), v) for s, v in point.items()):
+    if not all(contains(domains.get(s.name), v) and admissible(s, v) for s, v in point.items()):
         return None
     try:  # exact zeros matter only where the claim is strict
         sign = sign_at(lhs - rhs, point, exact_zero=rel in ("<", ">"))

@@ -38,7 +38,7 @@ from .intervals import INF, Interval, Unenclosable, precision
 __all__ = ["enclose", "sign_at", "value_at", "PRECISIONS"]
 
 PRECISIONS = (64, 256, 1024, 4000)  # bits tried by sign_at, in turn
-EXACT_ZERO_SECONDS = 5  # the time limit of the exact check that a value is 0
+EXACT_ZERO_SECONDS = 2  # the time limit of the exact check that a value is 0
 
 _CONSTANTS = {sp.pi: arb.pi, sp.E: arb.const_e, sp.EulerGamma: arb.const_euler, sp.Catalan: arb.const_catalan}
 
@@ -239,7 +239,8 @@ def enclose(expr, box, *, interior=False) -> Interval:
     return walk(sp.sympify(expr, strict=True))
 
 
-EXACT_ZERO_BITS = 256  # coordinates beyond this size are not handed to SymPy's simplify
+EXACT_ZERO_BITS = 64  # coordinates beyond this size are not handed to SymPy's simplify
+EXACT_ZERO_MAGNITUDE = 1000  # nor beyond this magnitude, where e^(−x) is below any ball's resolution
 
 
 def _exactly_zero(expr, point) -> bool:
@@ -248,8 +249,9 @@ def _exactly_zero(expr, point) -> bool:
     Only for moderate points: at x = 10³⁰⁰ SymPy's simplification of e^(−x)
     would try to build the number itself, so there the answer is "not shown".
     """
-    if any(max(abs(v.p).bit_length(), v.q.bit_length()) > EXACT_ZERO_BITS for v in point.values()):
-        return False
+    if any(max(abs(v.p).bit_length(), v.q.bit_length()) > EXACT_ZERO_BITS or abs(v) > EXACT_ZERO_MAGNITUDE
+           for v in point.values()):
+        return False  # (a rational expression is exact already: Interval.exact; this is for the rest)
     value = to_elementary(expr).xreplace(point)
     try:
         if value.is_zero:

@@ -125,6 +125,13 @@ def _end_sum(p, q, lower):
     return _down(b) if lower else _up(b)
 
 
+EXACT_BITS = 4096  # exact rational results are carried only up to this size
+
+
+def _bits(q) -> int:
+    return max(abs(int(q.p)).bit_length(), int(q.q).bit_length())
+
+
 class Interval:
     """A closed interval [lo, hi] of the extended reals with rigorous ends.
 
@@ -244,8 +251,8 @@ class Interval:
     def power(self, n: int) -> "Interval":
         """xⁿ for an integer n (negative: the reciprocal, which needs 0 ∉ x)."""
         n = int(n)
-        if self.exact is not None and (n >= 0 or self.exact != 0):
-            return Interval.point(self.exact ** n)
+        if self.exact is not None and (n >= 0 or self.exact != 0) and _bits(self.exact) * abs(n) <= EXACT_BITS:
+            return Interval.point(self.exact ** n)  # exact while small: (1 − p)**n at n = 10**300 is not
         if n < 0:
             return self.power(-n).reciprocal()
         if n == 0:
@@ -308,6 +315,8 @@ class Interval:
         """
         argmin = arb(argmin[0], argmin[1])
         left, right = _mpf(argmin.lower()), _mpf(argmin.upper())
+        if not (mpmath.isinf(self.lo) or mpmath.isinf(self.hi)) and self.hi - self.lo <= right - left:
+            return Interval.from_ball(f(self.ball()))  # thinner than the bracket (a point): f of the ball itself
         if self.hi <= left:
             return self.monotone(f, increasing=False, limits=limits)
         if self.lo >= right:

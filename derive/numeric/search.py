@@ -36,7 +36,7 @@ from ..limits import StepTimeout, time_limit
 from ..ops import kinks
 from .evaluate import numpy_function
 
-__all__ = ["special_values", "candidate_points", "rank_points", "Ranked", "contains"]
+__all__ = ["special_values", "candidate_points", "rank_points", "Ranked", "contains", "admissible"]
 
 NUDGES = (sp.Rational(1, 10), sp.Rational(1, 1000), sp.Rational(1, 10**6), sp.Rational(1, 10**9),
           sp.Rational(1, 10**12))
@@ -64,6 +64,21 @@ def contains(domain, value) -> bool:
     if getattr(domain, "integer", False) and not value.is_integer:
         return False
     return bool(interval.contains(value) is sp.true)
+
+
+_FACTS = (("positive", lambda v: v > 0), ("negative", lambda v: v < 0), ("nonnegative", lambda v: v >= 0),
+          ("nonpositive", lambda v: v <= 0), ("nonzero", lambda v: v != 0), ("zero", lambda v: v == 0),
+          ("integer", lambda v: v.is_integer), ("even", lambda v: v.is_integer and v % 2 == 0),
+          ("odd", lambda v: v.is_integer and v % 2 == 1))
+
+
+def admissible(symbol, value) -> bool:
+    """Does the exact ``value`` satisfy the facts the symbol itself carries (``nonzero``, ``positive``, …)?
+
+    >>> admissible(sp.Symbol('q', nonzero=True), sp.Integer(0)), admissible(sp.Symbol('q'), sp.Integer(0))
+    (False, True)
+    """
+    return all(bool(test(value)) for fact, test in _FACTS if getattr(symbol, "is_" + fact) is True)
 
 
 def _rational(v):
@@ -209,7 +224,7 @@ def candidate_points(exprs, symbols, domains, *, seed=0, n_random=RANDOM_POINTS)
 
     def add(p):
         key = tuple(p[s] for s in symbols)
-        if key not in seen:
+        if key not in seen and all(admissible(s, p[s]) for s in symbols):
             seen.add(key)
             points.append(p)
 
