@@ -28,7 +28,8 @@ from .ops import to_elementary
 from .render.printing import text
 from .steps import Step, eq
 
-__all__ = ["TRANSFORMS", "prove_zero", "sign_rules", "one_variable", "by_boxes", "Attempt", "STEP_SECONDS"]
+__all__ = ["TRANSFORMS", "prove_zero", "sign_rules", "one_variable", "by_boxes", "translation_reduced", "max_cases", "Attempt",
+           "STEP_SECONDS"]
 
 STEP_SECONDS = 4.0  # each symbolic transform
 BOX_BUDGET = 1200     # boxes of branch and bound: the budget that decides, the same on any machine
@@ -123,6 +124,11 @@ def sign_rules(steps, lhs, rhs, rel, domains) -> bool:
     assumed = with_domains(lhs - rhs, domains)
     if _limited("sign rules", _sign_rules, assumed, rel):
         steps.append(Step(f"{text(lhs - rhs)} {_SHOWN[rel]}", "SymPy's sign rules under the assumptions"))
+        return True
+    simpler = _limited("simplify", lambda e: sp.simplify(to_elementary(e).rewrite(sp.exp)), assumed)
+    if simpler is not None and simpler != assumed and _limited("sign rules", _sign_rules, simpler, rel):
+        steps.append(Step(f"{text(lhs - rhs)} = {text(simpler)}", "rewrite with exp, then simplify (bounded)"))
+        steps.append(Step(f"{text(simpler)} {_SHOWN[rel]}", "SymPy's sign rules under the assumptions"))
         return True
     return False
 
@@ -237,6 +243,89 @@ def one_variable(steps, lhs, rhs, rel, domains) -> Attempt | None:
     if attempt is not None and not attempt.proved:
         return None  # a point in s is not a point in x; the search finds the counterexample
     return attempt
+
+
+def _shift_out(e, t):
+    """Max(x₁ + t, …, xₙ + t) → Max(x₁, …, xₙ) + t (and Min): the identity SymPy leaves unapplied."""
+    def pull(node):
+        inner = [a - t for a in node.args]
+        return node.func(*inner) + t if not any(i.has(t) for i in inner) else node
+    return e.replace(lambda n: isinstance(n, (sp.Max, sp.Min)), pull)
+
+
+def translation_reduced(steps, lhs, rhs, domains):
+    """(lhs, rhs) with one variable set to 0, when the claim is invariant under shifting every variable.
+
+    log(eᵃ + eᵇ) ≤ Max(a, b) + log 2 is: adding t to a and b adds t to both
+    sides.  So it holds everywhere if it holds where a = 0, a claim in one
+    fewer variable.  The invariance is shown by the named transforms; every
+    variable must range over the whole line.
+
+    >>> a, b = sp.symbols('a b', real=True)
+    >>> translation_reduced([], sp.log(sp.exp(a) + sp.exp(b)), sp.Max(a, b), {})
+    (log(exp(b) + 1), Max(0, b))
+    """
+    symbols = sorted((lhs - rhs).free_symbols, key=sp.default_sort_key)
+    if len(symbols) < 2 or any(domains.get(s.name) is not None and domains[s.name].interval != sp.S.Reals
+                               for s in symbols):
+        return None
+    t = sp.Dummy("t", real=True)
+    shift = {s: s + t for s in symbols}
+    try:
+        with time_limit(STEP_SECONDS):
+            diff = _shift_out((lhs - rhs).xreplace(shift), t) - (lhs - rhs)
+    except (StepTimeout, TypeError, ValueError):
+        return None
+    shown = []
+    if not (diff == 0 or prove_zero(diff, shown)):
+        return None
+    first = symbols[0]
+    steps.append(Step(f"shifting every variable by t leaves lhs − rhs unchanged: so it suffices to take {first} = 0",
+                      "translation invariance, shown by the named transforms"))
+    return lhs.xreplace({first: sp.S.Zero}), rhs.xreplace({first: sp.S.Zero})
+
+
+def max_cases(steps, lhs, rhs, rel, domains) -> Attempt | None:
+    """Shift-invariant claims with one Max (or Min) of variables: a case for each variable that is largest.
+
+    Where xₖ is the largest, shift every variable by −xₖ: then xₖ = 0 and the
+    others lie in (−∞, 0], a box, where Max(…) is 0 and branch and bound can
+    argue.  The cases cover every point.  (log(eᵃ + eᵇ + eᶜ) ≤ Max(a, b, c) + log 3.)
+
+    >>> a, b, c = sp.symbols('a b c', real=True)
+    >>> max_cases([], sp.log(sp.exp(a) + sp.exp(b) + sp.exp(c)), sp.Max(a, b, c), ">=", {}).proved
+    True
+    """
+    from .certify.boxes import Certificate, prove_nonnegative
+    diff = lhs - rhs
+    nodes = diff.atoms(sp.Max, sp.Min)
+    symbols = sorted(diff.free_symbols, key=sp.default_sort_key)
+    if len(nodes) != 1 or len(symbols) < 2:
+        return None
+    (node,) = nodes
+    if not all(a.is_Symbol for a in node.args) or set(node.args) != set(symbols):
+        return None
+    if translation_reduced([], lhs, rhs, domains) is None:
+        return None  # not shift-invariant (or a variable has a bounded domain)
+    largest = isinstance(node, sp.Max)
+    margin = _margin(lhs, rhs, rel)
+    shown = []
+    for k in node.args:
+        case = margin.xreplace({node: k}).xreplace({k: sp.S.Zero})
+        others = [s for s in symbols if s != k]
+        box = {s: sp.Interval(-sp.oo, 0) if largest else sp.Interval(0, sp.oo) for s in others}
+        result = prove_nonnegative(case, box, strict=rel in ("<", ">"), max_boxes=BOX_BUDGET // len(node.args),
+                                   deadline_seconds=BOX_DEADLINE)
+        if not isinstance(result, Certificate):
+            return None
+        shown.append(Step(f"where {k} is the {'largest' if largest else 'smallest'}: shift it to 0; "
+                          f"m = {text(case)} {'>' if rel in ('<', '>') else '≥'} 0 for "
+                          + ", ".join(f"{s} {'≤' if largest else '≥'} 0" for s in others),
+                          f"interval branch and bound, arb balls ({result.boxes} boxes)"))
+    steps.append(Step("shifting every variable by t leaves lhs − rhs unchanged", "translation invariance, shown by "
+                      "the named transforms"))
+    steps.extend(shown)
+    return Attempt(proved=True)
 
 
 def _shown_interval(iv):

@@ -42,12 +42,12 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .extrema import Undecided, extremum
-from .lang import (Claim, Diff, Infimum, ParseError, Supremum, Undecidable, expand_expectations, instances,
+from .lang import (Argmax, Claim, Diff, Infimum, ParseError, Supremum, Undecidable, expand_expectations, instances,
                    needs_lowering, prepare, resolve_limits, with_domains)
 from .limits import StepTimeout, run_limited, valid_seconds
 from .numeric import check_relation
 from .ops import OPS, op_of
-from .prove import Attempt, by_boxes, one_variable, prove_zero, sign_rules
+from .prove import Attempt, by_boxes, max_cases, one_variable, prove_zero, sign_rules, translation_reduced
 from .certify.polynomial import decide_polynomial
 from .refute import Counterexample, certify_point, find_counterexample
 from .render.printing import text
@@ -180,18 +180,25 @@ def _differentiate(expr, steps):
 
 def _resolve_extrema(expr, domains, steps):
     """Replace max(f, x) and min(f, x) by their values, recording the argument."""
-    for node in sorted(expr.atoms(Supremum, Infimum), key=sp.default_sort_key):
+    for node in sorted(expr.atoms(Supremum, Infimum, Argmax), key=sp.default_sort_key):
         f, x = node.args
         domain = domains.get(x.name)
         if domain is not None and domain.integer:
             raise Undecided(f"{node}: a maximum over integers is not handled")
         interval = domain.interval if domain is not None else sp.S.Reals
-        kind = "max" if isinstance(node, Supremum) else "min"
+        kind = "min" if isinstance(node, Infimum) else "max"
         inner = _resolve_extrema(f, domains, steps)
         result = extremum(inner, x, interval, kind)
         steps.extend(result.steps)
-        steps.append(eq(node, result.value, f"{kind} over {x} by the argument above"))
-        expr = expr.xreplace({node: result.value})
+        if isinstance(node, Argmax):
+            if len(result.points) != 1:
+                raise Undecided(f"{text(node)}: the maximum is " + ("not attained" if not result.points
+                                                                    else "attained at several points"))
+            value, why = result.points[0], f"the one maximiser over {x}, by the argument above"
+        else:
+            value, why = result.value, f"{kind} over {x} by the argument above"
+        steps.append(eq(node, value, why))
+        expr = expr.xreplace({node: value})
     return expr
 
 
@@ -303,7 +310,22 @@ def _prove(verdict, lhs, rhs, rel, domains):
         return Attempt(proved=diff == 0 or assumed == 0 or prove_zero(assumed, steps))
     if sign_rules(steps, lhs, rhs, rel, domains):
         return Attempt(proved=True)
-    return one_variable(steps, lhs, rhs, rel, domains)
+    attempt = one_variable(steps, lhs, rhs, rel, domains)
+    if attempt is None:
+        shown = []
+        reduced = translation_reduced(shown, lhs, rhs, domains)
+        while reduced is not None and len((reduced[0] - reduced[1]).free_symbols) > 1:
+            reduced = translation_reduced(shown, *reduced, domains) or reduced
+            break
+        if reduced is not None:
+            inner = one_variable(shown, *reduced, rel, domains)
+            if inner is not None and inner.proved:
+                steps.extend(shown)
+                return inner
+        cases = max_cases(steps, lhs, rhs, rel, domains)
+        if cases is not None:
+            return cases
+    return attempt
 
 
 def _contradiction(verdict, found):

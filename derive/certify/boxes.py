@@ -124,6 +124,41 @@ def _forms(expr):
     return (expr,) if factored == expr else (expr, factored)
 
 
+def _sign_on(expr, box):
+    """1 if expr ≥ 0 on the closed box, −1 if ≤ 0, else None."""
+    try:
+        v = enclose(expr, box)
+    except Unenclosable:
+        return None
+    return 1 if v.lo >= 0 else -1 if v.hi <= 0 else None
+
+
+def _specialise(expr, box):
+    """``expr`` with the kinked ops whose branch is fixed on the box written as that branch."""
+    from ..ops import OPS
+    relu, leaky = OPS["relu"].forward, OPS["leaky_relu"].forward
+
+    def branch(e):
+        if isinstance(e, (relu, sp.Abs)) or isinstance(e, leaky):
+            sign = _sign_on(e.args[0], box)
+            if sign is None:
+                return e
+            u = e.args[0]
+            if isinstance(e, relu):
+                return u if sign > 0 else sp.S.Zero
+            if isinstance(e, sp.Abs):
+                return u if sign > 0 else -u
+            return u if sign > 0 else (e.args[1] * u if len(e.args) > 1 else e.func(u))
+        if isinstance(e, (sp.Max, sp.Min)) and len(e.args) == 2:
+            sign = _sign_on(e.args[0] - e.args[1], box)
+            if sign is None:
+                return e
+            first = (sign > 0) == isinstance(e, sp.Max)
+            return e.args[0] if first else e.args[1]
+        return e
+    return expr.replace(lambda e: isinstance(e, (relu, leaky, sp.Abs, sp.Max, sp.Min)), branch)
+
+
 def _enclose_all(forms, box, **options):
     """The intersection of the enclosures of the forms that can be enclosed; Unenclosable if none can."""
     found = None
@@ -209,6 +244,9 @@ def _open_ends(margin, box):
     return pieces
 
 
+MAX_ORDER = 4  # derivatives tried by the higher-order monotonicity argument
+
+
 class _Search:
     def __init__(self, margin, strict, integers, deadline, max_boxes, cert):
         self.margin, self.strict, self.integers = margin, strict, integers
@@ -217,25 +255,44 @@ class _Search:
         ops = _ops(margin)
         self.continuous = ops <= _CONTINUOUS
         self.analytic = ops <= _ANALYTIC and not _fractional_powers(margin)
-        self.slopes = {}
+        self.slopes, self.curvatures, self.special, self.signs = {}, {}, {}, {}
         self.forms = _forms(margin)
 
-    def slope(self, s):
-        if s not in self.slopes:
+    def slope(self, s, expr=None):
+        expr = self.margin if expr is None else expr
+        if (expr, s) not in self.slopes:
             try:
-                self.slopes[s] = _forms(derivative(self.margin, s))
+                self.slopes[expr, s] = _forms(derivative(expr, s))
             except (MissingRule, TypeError, ValueError):
-                self.slopes[s] = None
-        return self.slopes[s]
+                self.slopes[expr, s] = None
+        return self.slopes[expr, s]
+
+    def on_box(self, box):
+        """The margin with each relu, |·|, Max, Min, leaky ReLU whose argument keeps a sign on the (closed)
+        box replaced by the branch it takes there, with its forms: the same function on the box, whose
+        factored form can now show what the kink hid (relu(x) − silu(x) = x·σ(−x) for x ≥ 0)."""
+        spec = _specialise(self.margin, box)
+        if spec == self.margin:
+            return self.margin, self.forms
+        if spec not in self.special:
+            self.special[spec] = _forms(spec)
+        return spec, self.special[spec]
 
     def holds(self, value):
         return value.lo > 0 or not self.strict and value.lo >= 0
 
-    def point_sign(self, point):
-        try:
-            return sign_at(self.margin, point)
-        except Unenclosable:
-            return None
+    def point_sign(self, point, exact=True):
+        return self.sign_of(self.margin, point, exact)
+
+    def sign_of(self, expr, point, exact=True):
+        """sign_at, remembered: the exact-zero check behind it is costly, and boxes share their ends."""
+        key = (expr, tuple(sorted(point.items(), key=lambda kv: kv[0].name)), exact)
+        if key not in self.signs:
+            try:
+                self.signs[key] = sign_at(expr, point, exact_zero=exact)
+            except Unenclosable:
+                self.signs[key] = None
+        return self.signs[key]
 
     def run(self, box):
         """'proved', a Violation, or None (undecided)."""
@@ -259,8 +316,9 @@ class _Search:
     def step(self, box):
         """[] when the box is done, a Violation, None when undecided, else children [(priority, box)]."""
         free = [s for s, (a, b) in box.items() if a != b]
+        spec, forms = self.on_box(box)
         try:
-            value = _enclose_all(self.forms, box)
+            value = _enclose_all(forms, box)
         except Unenclosable:
             value = None
         if value is not None and self.holds(value):
@@ -275,11 +333,11 @@ class _Search:
                 return []
             return Violation({s: a for s, (a, b) in box.items()}, sign)
         sample = _sample(box, self.integers)
-        sign = self.point_sign(sample)
+        sign = self.point_sign(sample, exact=self.strict)  # a 0 at a sample matters only to a strict claim
         if sign is not None and (sign < 0 or sign == 0 and self.strict):
             return Violation(sample, sign)
         if self.continuous:
-            face = self.monotone(box, free, value)
+            face = self.monotone(box, free, value, spec)
             if face is not None:
                 return face
         s = max(free, key=lambda v: _width(box[v]))
@@ -288,9 +346,9 @@ class _Search:
         low = value.lo if value is not None else -mpmath.inf
         return [(low, child) for child in _split(box, s, self.cuts, s in self.integers)]
 
-    def monotone(self, box, free, value):
+    def monotone(self, box, free, value, spec=None):
         for s in free:
-            slope = self.slope(s)
+            slope = self.slope(s, spec)
             if slope is None:
                 continue
             try:
@@ -309,6 +367,60 @@ class _Search:
                 continue
             self.cert.faces.append((_show(box), str(s), str(end)))
             return [(value.lo if value is not None else -mpmath.inf, {**box, s: (end, end)})]
+        if len(free) == 1 and spec is not None and _ops(spec) <= _ANALYTIC and not _fractional_powers(spec):
+            return self.convex(box, free[0], value, spec)  # only where m is smooth: a kink breaks m′'s continuity
+        return None
+
+    def convex(self, box, s, value, spec):
+        """Higher order, in one variable: the first derivative m⁽ᵏ⁾ (k ≤ 4) whose enclosure keeps a sign
+        makes m⁽ᵏ⁻¹⁾ monotone; its certified sign at a finite end then gives m⁽ᵏ⁻¹⁾ a sign, and so
+        on down to m′, so m is monotone and its minimum lies on a face.  This shows (1 + x/3)³ ≤ eˣ,
+        tangent at 0 (m′(0) = 0, m″ > 0 near it), and on the tail [R, ∞) through m‴ = eˣ − 2/9 > 0."""
+        a, b = box[s]
+        if (spec, s) not in self.curvatures:
+            tower, d = [], spec
+            try:
+                for _ in range(MAX_ORDER):
+                    d = derivative(d, s)
+                    tower.append(_forms(d))
+            except (MissingRule, TypeError, ValueError):
+                pass
+            self.curvatures[spec, s] = tower
+        tower = self.curvatures[spec, s]
+        for k in range(2, len(tower) + 1):  # m⁽ᵏ⁾ = tower[k − 1]; order 1 is monotone() itself
+            try:
+                d = _enclose_all(tower[k - 1], box, interior=True)
+            except Unenclosable:
+                continue
+            if not (d.lo >= 0 or d.hi <= 0):
+                continue
+            sign = 1 if d.lo >= 0 else -1  # of m⁽ᵏ⁾ on the box
+            for j in range(k - 1, 0, -1):  # from m⁽ᵏ⁾'s sign to m⁽ʲ⁾'s
+                sign = self._end_sign(tower[j - 1][0], s, a, b, sign)
+                if sign is None:
+                    break
+            if sign is None:
+                continue
+            face = a if sign > 0 else b
+            if face in (sp.oo, -sp.oo):
+                return None
+            self.cert.faces.append((_show(box), str(s), f"{face} (m⁽{k}⁾ keeps its sign on the box)"))
+            return [(value.lo if value is not None else -mpmath.inf, {**box, s: (face, face)})]
+        return None
+
+    def _end_sign(self, expr, s, a, b, rising):
+        """The sign expr keeps on [a, b] given that it rises (rising = 1) or falls (−1): from a finite end."""
+        for end, sure in ((a, 1), (b, -1)):  # rising: expr ≥ expr(a), expr ≤ expr(b); falling: the reverse
+            if end in (sp.oo, -sp.oo):
+                continue
+            at = self.sign_of(expr, {s: end}, exact=end in self.cuts)  # tangency sits at a cut point
+            if at is None:
+                continue
+            bound = sure * rising  # 1: expr ≥ expr(end) on the box; −1: expr ≤ expr(end)
+            if bound > 0 and at >= 0:
+                return 1
+            if bound < 0 and at <= 0:
+                return -1
         return None
 
     def tail(self, box, s, end, value):

@@ -2,7 +2,8 @@
 
 A claim whose two sides are built from +, −, ×, ÷, integer powers, square
 roots, |·|, Max, Min, sign and Piecewise over comparisons is a formula of real
-arithmetic, which is decidable.  :func:`decide_polynomial` hands its negation
+arithmetic, which is decidable; floor and ceil bring integers in (Z3's
+``ToInt``), which Z3 decides when they stay linear.  :func:`decide_polynomial` hands its negation
 (lhs < rhs for lhs ≥ rhs, and so on), with the variables' domains and the
 conditions under which each side is defined, to Z3.  *unsat* proves the
 claim; *sat* gives a model, which the verifier certifies with arb before it
@@ -80,6 +81,9 @@ class _Translate:
                 b = self(a)
                 out = z3.If(out >= b, out, b) if isinstance(e, sp.Max) else z3.If(out <= b, out, b)
             return out
+        if isinstance(e, (sp.floor, sp.ceiling)):  # Z3's ToInt is the floor; ceil(a) = −floor(−a)
+            a = self(e.args[0])
+            return z3.ToReal(z3.ToInt(a)) if isinstance(e, sp.floor) else -z3.ToReal(z3.ToInt(-a))
         if isinstance(e, sp.sign):
             a = self(e.args[0])
             return z3.If(a > 0, z3.RealVal(1), z3.If(a < 0, z3.RealVal(-1), z3.RealVal(0)))
