@@ -37,6 +37,7 @@ supported 4   numeric agreement only: evidence, not a proof, not success
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -435,12 +436,15 @@ def _decide_lowered(claim: Claim) -> Verdict:
             sub = _decide_scalar(inst)
             if not sizes:
                 sub.claim, sub.assumptions, sub.parsed = claim.text, claim.assumptions, claim
+                if sub.counterexample:
+                    sub.counterexample = _simplex_entries(claim, sub.counterexample)
                 sub.steps = verdict.steps + sub.steps
                 return sub
             if sub.status == "refuted":
                 verdict.steps += sub.steps
                 verdict.status, verdict.sides = "refuted", sub.sides
-                verdict.counterexample = {**{k: str(v) for k, v in sizes.items()}, **sub.counterexample}
+                verdict.counterexample = {**{k: str(v) for k, v in sizes.items()},
+                                          **_simplex_entries(claim, sub.counterexample)}
                 return verdict
             if sub.status != "proved":
                 verdict.reason = f"for {shown}: {sub.status}" + (f" ({sub.reason})" if sub.reason else "")
@@ -456,6 +460,19 @@ def _decide_lowered(claim: Claim) -> Verdict:
     elif not tried:
         verdict.reason = "no length satisfies the assumptions"
     return verdict
+
+
+def _simplex_entries(claim, point):
+    """A counterexample in the claim's own terms: a simplex vector's entries p_k = p_wk/Σ p_w, not its weights."""
+    point = dict(point)
+    for name, d in claim.domains.items():
+        weights = sorted((k for k in point if re.fullmatch(rf"{re.escape(name)}_w\d+", k)), key=lambda k: int(k[len(name) + 2:]))
+        if not getattr(d, "simplex", False) or not weights:
+            continue
+        values = [sp.Rational(point.pop(k)) for k in weights]
+        total = sum(values)
+        point.update({f"{name}_{k[len(name) + 2:]}": _shown(v / total) for k, v in zip(weights, values)})
+    return point
 
 
 _REL_SHOWN = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}

@@ -171,5 +171,7 @@ def prepare(claim, assume=None, *, strict: bool = True) -> Claim:
         claim = parse_claim(claim)
     (lhs, rhs), domains, shown = rebase([claim.lhs, claim.rhs], assume, also=re.findall(r"\w+", claim.text),
                                         strict=strict)
-    domains = check_vectors([lhs, rhs], domains)
-    return Claim(lhs, claim.rel, rhs, claim.text, domains, shown)
+    checked = check_vectors([lhs, rhs], domains)
+    shown = (*shown, *(f"{name} {checked[name]} (a length)" for name in sorted(set(checked) - set(domains))
+                       if checked[name].length is None))
+    return Claim(lhs, claim.rel, rhs, claim.text, checked, shown)

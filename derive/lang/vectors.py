@@ -155,6 +155,10 @@ def check_vectors(exprs, domains: dict) -> dict:
             domains[name] = Domain(domain.interval, domain.integer, length)
     bounds = [(b, f"the length of {name}") for name, d in domains.items() if name in vectors
               for b in [d.length]]
+    for length, _ in list(bounds):  # a length variable with no domain of its own is a length: 1, 2, …
+        for s in length.free_symbols:
+            if s.name not in domains:
+                domains[s.name] = Domain(sp.Interval(1, sp.oo), integer=True)
     for expr in exprs:
         for node in expr.atoms(sp.Sum, sp.Product):
             bounds += [(b, f"a bound of {_shorten(node, 40)}") for b in node.limits[0][1:]]
