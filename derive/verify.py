@@ -37,14 +37,13 @@ supported 4   numeric agreement only: evidence, not a proof, not success
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 
 import sympy as sp
 
 from .extrema import Undecided, extremum
-from .lang import (Argmax, Claim, Diff, Infimum, ParseError, Supremum, Undecidable, expand_expectations, instances,
-                   needs_lowering, prepare, resolve_limits, with_domains)
+from .lowered import decide_lowered
+from .numbers import exact_point, shown
+from .lang import Argmax, Claim, Diff, Infimum, Supremum, needs_lowering, prepare, with_domains
 from .limits import StepTimeout, run_limited, valid_seconds
 from .numeric import check_relation
 from .ops import OPS, op_of
@@ -53,94 +52,10 @@ from .certify.polynomial import decide_polynomial
 from .refute import Counterexample, certify_point, find_counterexample
 from .render.printing import text
 from .steps import Step, eq
+from .verdict import EXIT_CODES, Verdict
 
-EXIT_CODES = {"proved": 0, "refuted": 1, "unknown": 3, "supported": 4}  # 2 is bad input
 VERIFY_SECONDS = 30.0  # the whole verification, a hard limit in a worker process
 NUMERIC_POINTS = 400
-
-
-@dataclass
-class Verdict:
-    """What :func:`verify` found: status, the steps it ran, counterexample, evidence.
-
-    ``claim`` is the claim's text (as written; ``as_dict`` gives it); ``parsed``
-    is the :class:`~derive.lang.Claim` that was decided, so nothing re-reads the
-    text, and :attr:`rel` its relation.
-
-    >>> v = verify("x**2 >= 0")
-    >>> v.claim, v.rel, v.parsed.lhs
-    ('x**2 >= 0', '>=', x**2)
-    """
-
-    claim: str
-    status: str
-    steps: list = field(default_factory=list)
-    counterexample: dict | None = None
-    sides: tuple | None = None  # (lhs, rhs) at the counterexample, 30 digits
-    evidence: list = field(default_factory=list)
-    assumptions: tuple = ()
-    reason: str = ""
-    parsed: Claim | None = None
-
-    @property
-    def rel(self) -> str | None:
-        """The claim's relation ('=', '<=', …), from :attr:`parsed`; None without one."""
-        return self.parsed.rel if self.parsed is not None else None
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_CODES[self.status]
-
-    @property
-    def ok(self) -> bool:
-        """True only for ``proved``: numeric agreement (``supported``) is not success."""
-        return self.status == "proved"
-
-    def as_dict(self) -> dict:
-        return {
-            "claim": self.claim, "status": self.status, "assumptions": list(self.assumptions),
-            "steps": [s.as_dict() for s in self.steps], "counterexample": self.counterexample,
-            "sides_at_counterexample": list(self.sides) if self.sides else None,
-            "evidence": [e.as_dict() for e in self.evidence], "reason": self.reason,
-        }
-
-    def __str__(self):
-        """What ``derive verify`` prints (:mod:`derive.render.text`)."""
-        from .render.text import as_text
-        return as_text(self)
-
-    def _relation(self):
-        """The claim's relation ('=', '<=', …), kept as data (:attr:`rel`); None without a parsed claim."""
-        return self.rel
-
-    def explanation(self) -> str:
-        """The text :meth:`explain` prints: the verdict and what it rests on, step by step.
-
-        >>> print(verify("w**2 >= abs(w)").explanation())  # doctest: +ELLIPSIS
-        claim: w**2 >= abs(w)
-        verdict: REFUTED — a counterexample, confirmed with mpmath at 30 digits
-        derivation (each step with its justification):
-          1. margin m(w) = w² − |w| must stay ≥ 0    [the inequality as a sign condition]
-        ...
-        counterexample: w = -1/2
-          lhs = 0.25
-          rhs = 0.5
-          the claim needs lhs ≥ rhs, but lhs − rhs = -0.25 (both sides with mpmath, 30 digits)
-        numeric evidence: none
-        """
-        from .render.text import as_text
-        return as_text(self, "explain")
-
-    def explain(self, file=None):
-        """Print the numbered steps with their justifications, the counterexample with both sides, the evidence.
-
-        It prints (to ``file``, default stdout) and returns None; :meth:`explanation` gives the text.
-        """
-        print(self.explanation(), file=file)
-
-    def _repr_latex_(self):
-        from .render.latex import jupyter
-        return jupyter(self)
 
 
 def verify(claim: str, assume=None, *, timeout: float = VERIFY_SECONDS) -> Verdict:
@@ -203,61 +118,10 @@ def _resolve_extrema(expr, domains, steps):
     return expr
 
 
-def _shown(v):
-    """A point's coordinate as text that reads back as exactly this number, kept short where it can be.
-
-    Integers and short fractions are themselves, a terminating decimal its
-    digits ('-1e-9', '0.001'), a power of ten beyond the floats '1e400', a
-    float's exact value its repr; anything else its fraction.
-    """
-    v = sp.sympify(v, strict=True)  # a number the tool computed; strict: never text
-    if not v.is_Rational:
-        return str(v)
-    if v.is_Integer:
-        return _decimal(v) if abs(v) >= 10**21 else str(v)
-    if v.q <= 10**6 and abs(v.p) < 10**21:
-        return str(v)
-    shown = _decimal(v)
-    if shown is not None and len(shown) <= 24:
-        return shown
-    if abs(v) < sp.Float("1e300") and sp.Rational(float(v)) == v:
-        return repr(float(v))
-    return shown or str(v)
-
-
-def _decimal(v):
-    """A rational with a terminating decimal expansion, as short exact text; None otherwise."""
-    q, twos, fives = v.q, 0, 0
-    while q % 2 == 0:
-        q, twos = q // 2, twos + 1
-    while q % 5 == 0:
-        q, fives = q // 5, fives + 1
-    if q != 1:
-        return None if not v.is_Integer else str(v)
-    digits = max(twos, fives)
-    mantissa = v.p * 10**digits // v.q  # exact: v = mantissa / 10**digits
-    sign, mantissa = ("-" if mantissa < 0 else ""), abs(mantissa)
-    exponent = -digits
-    while mantissa and mantissa % 10 == 0:
-        mantissa, exponent = mantissa // 10, exponent + 1
-    text_digits = str(mantissa)
-    if -6 <= exponent <= 0 and len(text_digits) <= 20:
-        padded = text_digits.rjust(-exponent + 1, "0")
-        return sign + (padded[:exponent] + "." + padded[exponent:] if exponent else padded)
-    if 0 < exponent and len(text_digits) + exponent <= 21:
-        return sign + text_digits + "0" * exponent
-    head, tail = text_digits[0], text_digits[1:]
-    return f"{sign}{head}{'.' + tail if tail else ''}e{exponent + len(tail)}"
-
-
-def _exact_point(point):
-    return {s.name: _shown(v) for s, v in point.items()}
-
-
 def _readable(found, lhs, rhs, rel, domains):
     """The counterexample with its long coordinates rounded to float64 for display, when it is still one."""
     point = found.point
-    long = {s for s, v in point.items() if v.is_Rational and len(_shown(v)) > 24 and abs(v) < sp.Float("1e300")}
+    long = {s for s, v in point.items() if v.is_Rational and len(shown(v)) > 24 and abs(v) < sp.Float("1e300")}
     if not long:
         return found
     rounded = {s: sp.Rational(float(v)) if s in long else v for s, v in point.items()}
@@ -270,7 +134,7 @@ def _refuted(verdict, found, why, claim=None):
     if claim is not None:
         found = _readable(found, *claim)
     verdict.status = "refuted"
-    verdict.counterexample = _exact_point(found.point)
+    verdict.counterexample = exact_point(found.point)
     verdict.sides = (found.lhs, found.rhs)
     where = ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) or "both sides are constants"
     notes = []
@@ -332,7 +196,7 @@ def _prove(verdict, lhs, rhs, rel, domains):
 def _contradiction(verdict, found):
     """A proof and a certified counterexample: a bug in derive; say so, never print 'proved'."""
     verdict.status = "unknown"
-    where = ", ".join(f"{k} = {v}" for k, v in _exact_point(found.point).items())
+    where = ", ".join(f"{k} = {v}" for k, v in exact_point(found.point).items())
     verdict.reason = (f"internal contradiction: the argument above concludes the claim, yet arb certifies a "
                       f"violation at {where or 'the constants'}; neither is trusted (please report this claim)")
     return verdict
@@ -350,7 +214,7 @@ def decide(claim: Claim) -> Verdict:
     'proved'
     """
     if needs_lowering(claim):
-        return _decide_lowered(claim)
+        return decide_lowered(claim, _decide_scalar)
     return _decide_scalar(claim)
 
 
@@ -409,73 +273,6 @@ def _decide_scalar(claim: Claim, verdict=None) -> Verdict:
                           if evidence is not None and evidence.points else
                           (evidence.detail if evidence is not None else "") or "the numeric check was inconclusive")
     return verdict
-
-
-INSTANCE_SIZES = range(1, 7)
-
-
-def _decide_lowered(claim: Claim) -> Verdict:
-    """Claims with sums, vectors, expectations or limits: decide each written-out instance.
-
-    Without a length variable the single instance *is* the claim, and its
-    verdict is the claim's.  With one (``o in R^n``), a refuted instance
-    refutes the claim (the counterexample names n), while instances proved
-    for n = 1 … 6 are evidence for every n, not a proof: ``supported``.
-    """
-    verdict = Verdict(claim.text, "unknown", assumptions=claim.assumptions, parsed=claim)
-    proved, tried = [], 0
-    try:
-        for sizes, inst in instances(claim, sizes=INSTANCE_SIZES):
-            inst = Claim(expand_expectations(resolve_limits(inst.lhs)), inst.rel,
-                         expand_expectations(resolve_limits(inst.rhs)), inst.text, inst.domains, inst.assumptions)
-            tried += 1
-            shown = ", ".join(f"{k} = {v}" for k, v in sizes.items())
-            if shown:
-                verdict.steps.append(Step(f"{shown}: {text(inst.lhs)} {_REL_SHOWN[inst.rel]} {text(inst.rhs)}",
-                                          "the claim written out for this length"))
-            sub = _decide_scalar(inst)
-            if not sizes:
-                sub.claim, sub.assumptions, sub.parsed = claim.text, claim.assumptions, claim
-                if sub.counterexample:
-                    sub.counterexample = _simplex_entries(claim, sub.counterexample)
-                sub.steps = verdict.steps + sub.steps
-                return sub
-            if sub.status == "refuted":
-                verdict.steps += sub.steps
-                verdict.status, verdict.sides = "refuted", sub.sides
-                verdict.counterexample = {**{k: str(v) for k, v in sizes.items()},
-                                          **_simplex_entries(claim, sub.counterexample)}
-                return verdict
-            if sub.status != "proved":
-                verdict.reason = f"for {shown}: {sub.status}" + (f" ({sub.reason})" if sub.reason else "")
-                return verdict
-            proved.append(shown)
-            verdict.steps.append(Step(f"{shown}: proved", "; ".join(dict.fromkeys(st.why for st in sub.steps))[:160]))
-    except (Undecidable, ParseError) as exc:
-        verdict.reason = str(exc)
-        return verdict
-    if proved:
-        verdict.status = "supported"
-        verdict.reason = f"proved for {'; '.join(proved)}, not for every length: numeric-only for the general claim"
-    elif not tried:
-        verdict.reason = "no length satisfies the assumptions"
-    return verdict
-
-
-def _simplex_entries(claim, point):
-    """A counterexample in the claim's own terms: a simplex vector's entries p_k = p_wk/Σ p_w, not its weights."""
-    point = dict(point)
-    for name, d in claim.domains.items():
-        weights = sorted((k for k in point if re.fullmatch(rf"{re.escape(name)}_w\d+", k)), key=lambda k: int(k[len(name) + 2:]))
-        if not getattr(d, "simplex", False) or not weights:
-            continue
-        values = [sp.Rational(point.pop(k)) for k in weights]
-        total = sum(values)
-        point.update({f"{name}_{k[len(name) + 2:]}": _shown(v / total) for k, v in zip(weights, values)})
-    return point
-
-
-_REL_SHOWN = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
 
 
 def _certified(verdict, lhs, rhs, rel, domains):
