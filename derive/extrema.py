@@ -164,7 +164,7 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
     values = [(sign * _numeric(v), v, c) for c, v in candidates.items()]
     best_end = max(((sign * _numeric(lim), lim) for _, lim in ends), default=None, key=lambda t: t[0])
     best = max(values, default=None, key=lambda t: t[0])
-    if best is None or (best_end is not None and best_end[0] >= best[0]):
+    if best is None or (best_end is not None and best_end[0] > best[0]):  # a tie is attained at the candidate
         if best_end is None:
             raise Undecided("no candidate points")
         value, points = best_end[1], ()

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 import pytest
 
 from heldout.claims import ROWS
+from heldout.fresh import FRESH
+
+ALL = ROWS + FRESH  # FRESH: 60 more claims written after the verifier, by someone who had not seen its code
 from heldout.labels import check_counterexample, check_row
 
 # The new syntax has landed: a ParseError on a syntax="new" row fails the test, and those rows count
@@ -125,13 +128,13 @@ def report(s) -> str:
 
 @pytest.fixture(scope="module")
 def outcomes():
-    result = run_all()
-    print("\n" + report(summarise(ROWS, result)))
+    result = run_all(ALL)
+    print("\n" + report(summarise(ROWS, result)) + "\n\nfresh claims:\n" + report(summarise(FRESH, result)))
     return result
 
 
 # ---------------------------------------------------------------- (a) the labels, independently of derive
-@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+@pytest.mark.parametrize("row", ALL, ids=[r.id for r in ALL])
 def test_label(row):
     check = check_row(row)
     assert check.ok, f"{row.id} ({'true' if row.label else 'false'}: {row.claim!r}): {check.message}"
@@ -145,12 +148,12 @@ def test_set_is_balanced():
 
 # ---------------------------------------------------------------- (b) soundness, strictly
 def test_no_unsound_verdict(outcomes):
-    s = summarise(ROWS, outcomes)
+    s = summarise(ALL, outcomes)
     assert not s["unsound"], "unsound verdicts:\n" + "\n".join(f"  {rid}: {why}" for rid, why in s["unsound"])
 
 
 def test_counterexamples_are_valid(outcomes):
-    s = summarise(ROWS, outcomes)
+    s = summarise(ALL, outcomes)
     assert not s["invalid_cex"], "invalid counterexamples:\n" + "\n".join(
         f"  {rid}: {why}" for rid, why in s["invalid_cex"])
     assert not s["unchecked_cex"], "counterexamples the independent check cannot read:\n" + "\n".join(
@@ -158,7 +161,7 @@ def test_counterexamples_are_valid(outcomes):
 
 
 def test_current_syntax_parses(outcomes):
-    bad = [(r.id, outcomes[r.id].status, outcomes[r.id].detail) for r in ROWS
+    bad = [(r.id, outcomes[r.id].status, outcomes[r.id].detail) for r in ALL
            if outcomes[r.id].status in ("parse-error", "error")
            and (r.syntax == "current" or NEW_SYNTAX_MUST_PARSE or outcomes[r.id].status == "error")]
     assert not bad, "rows that did not get a verdict:\n" + "\n".join(f"  {a}: {b}: {c}" for a, b, c in bad)

@@ -147,3 +147,17 @@ def test_a_proof_never_reads_contradicted():
 def test_textbook_inequalities_are_proved(claim, assume):
     v = verify(claim, assume)
     assert v.status == "proved", (claim, v.status, v.reason)
+
+
+def test_an_infimum_attained_at_a_closed_end_ties_with_an_open_ends_limit():
+    """|1 − 4h| < 1 on (0, 1/2]: the margin tends to 0 as h → 0 (not attained) and is 0 at h = 1/2 (attained).
+    The tie is attained, so the strict claim is false; a fresh claim set found this in the extremum argument."""
+    v = verify("abs(1 - 4*h) < 1", ["h in (0, 1/2]"])
+    assert v.status == "refuted" and v.counterexample == {"h": "1/2"}, (v.status, v.reason)
+    assert verify("abs(1 - 4*h) < 1", ["h in (0, 1/2)"]).status == "proved"
+
+
+def test_an_expectation_with_erfc_in_its_value_is_decided():
+    assert verify("E(exp(x), x ~ Normal(0, s)) = exp(s**2/2)", ["s > 0"]).status == "proved"
+    v = verify("E(exp(x), x ~ Normal(0, s)) = exp(s**2)", ["s > 0"])
+    assert v.status == "refuted", (v.status, v.reason)

@@ -41,7 +41,7 @@ import sympy as sp
 
 from ..limits import StepTimeout, time_limit
 from ..ops import MissingRule, derivative, op_of, to_elementary
-from .enclosure import enclose, sign_at
+from .enclosure import WORK, enclose, sign_at
 from .intervals import DEFAULT_BITS, Unenclosable, precision
 
 __all__ = ["Certificate", "Violation", "prove_nonnegative", "METHOD"]
@@ -245,12 +245,14 @@ def _open_ends(margin, box):
 
 
 MAX_ORDER = 4  # derivatives tried by the higher-order monotonicity argument
+MAX_WORK = 150_000  # expression nodes enclosed per search: the budget that decides, whatever the machine's load
 
 
 class _Search:
-    def __init__(self, margin, strict, integers, deadline, max_boxes, cert):
+    def __init__(self, margin, strict, integers, deadline, max_boxes, cert, max_work=None):
         self.margin, self.strict, self.integers = margin, strict, integers
         self.deadline, self.max_boxes, self.cert = deadline, max_boxes, cert
+        self.max_work, self.work_start = (max_work if max_work is not None else MAX_WORK), WORK[0]
         self.cuts = _split_points(margin, margin.free_symbols)
         ops = _ops(margin)
         self.continuous = ops <= _CONTINUOUS
@@ -298,7 +300,8 @@ class _Search:
         """'proved', a Violation, or None (undecided)."""
         heap, count, undecided = [(0, 0, box)], 1, False
         while heap:
-            if time.monotonic() > self.deadline or self.cert.boxes >= self.max_boxes:
+            if (time.monotonic() > self.deadline or self.cert.boxes >= self.max_boxes
+                    or WORK[0] - self.work_start > self.max_work):
                 return None
             _, _, box = heapq.heappop(heap)
             self.cert.boxes += 1
@@ -467,7 +470,7 @@ class _Search:
 
 
 def prove_nonnegative(margin, box, *, strict=False, integers=frozenset(), deadline_seconds=10,
-                      max_boxes=20000) -> Certificate | Violation | None:
+                      max_boxes=20000, max_work=None) -> Certificate | Violation | None:
     """Prove ``margin ≥ 0`` (``> 0`` if strict) on ``box``, or certify a point where it fails; None if undecided.
 
     ``box`` maps each symbol to ``(lo, hi)`` (closed; exact ends, ±oo allowed)
@@ -487,7 +490,7 @@ def prove_nonnegative(margin, box, *, strict=False, integers=frozenset(), deadli
     with precision(DEFAULT_BITS):
         for piece, piece_box, back in _open_ends(margin, box):
             piece_box = {s: (sp.sympify(a), sp.sympify(b)) for s, (a, b) in piece_box.items()}
-            search = _Search(piece, strict, frozenset(integers), deadline, max_boxes, cert)
+            search = _Search(piece, strict, frozenset(integers), deadline, max_boxes, cert, max_work)
             result = search.run(piece_box)
             if isinstance(result, Violation):
                 point = {s: e.xreplace(result.point) for s, e in back.items()}

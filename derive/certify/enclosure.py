@@ -40,6 +40,8 @@ __all__ = ["enclose", "sign_at", "value_at", "PRECISIONS"]
 PRECISIONS = (64, 256, 1024, 4000)  # bits tried by sign_at, in turn
 EXACT_ZERO_SECONDS = 2  # the time limit of the exact check that a value is 0
 
+WORK = [0]  # nodes enclosed so far, in this process: branch and bound's budget, the same on any machine
+
 _CONSTANTS = {sp.pi: arb.pi, sp.E: arb.const_e, sp.EulerGamma: arb.const_euler, sp.Catalan: arb.const_catalan}
 
 
@@ -213,6 +215,7 @@ def enclose(expr, box, *, interior=False) -> Interval:
         return out
 
     def walk(e):
+        WORK[0] += 1
         if e.is_Symbol:
             if e not in ranges:
                 raise Unenclosable(f"no range for the symbol {e}")

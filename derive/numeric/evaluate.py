@@ -25,6 +25,7 @@ import numpy as np
 import sympy as sp
 
 from ..ops import numpy_module
+from ..ops.elementary import erfc_kernel
 from ..symbols import adjoint
 
 __all__ = ["lambdify_numpy", "float64_constants", "numpy_function", "CompiledProgram", "compile_program"]
@@ -63,8 +64,10 @@ def lambdify_numpy(args, exprs, *, cse=None, **kwargs):
         kwargs["cse"] = lambda outputs: (assignments, outputs)
     elif cse is not None:
         kwargs["cse"] = cse
-    return sp.lambdify([rename[a] for a in args], exprs, modules=[numpy_module(), "numpy"], **kwargs)
+    return sp.lambdify([rename[a] for a in args], exprs, modules=[numpy_module(), _EXTRA, "numpy"], **kwargs)
 
+
+_EXTRA = {"erfc": erfc_kernel}  # SymPy's erfc, which has no table entry of its own (erf's does), and NumPy lacks
 
 _INT64 = 2**63
 

@@ -279,8 +279,11 @@ def rank_points(lhs, rhs, rel, symbols, points, *, closest=6, unevaluated=12) ->
         return Ranked([], [], beyond[:unevaluated])
     sampled = symbols or [sp.Symbol("_row", real=True)]
     arrays = {s: np.array([float(p[s]) for p in inside]) for s in symbols} or {sampled[0]: np.zeros(len(inside))}
-    left = numpy_function(lhs, sampled)(arrays)
-    right = numpy_function(rhs, sampled)(arrays)
+    try:
+        left = numpy_function(lhs, sampled)(arrays)
+        right = numpy_function(rhs, sampled)(arrays)
+    except (TypeError, ValueError, NameError, ZeroDivisionError, OverflowError):  # no float64 form: arb only
+        return Ranked([], [], points[:unevaluated])
     with np.errstate(all="ignore"):
         scale = 1 + np.abs(left) + np.abs(right)
         if rel == "=":
