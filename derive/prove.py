@@ -149,30 +149,23 @@ def _margin(lhs, rhs, rel):
 
 
 # s = g(x) for a monotone g: the claim in x is the claim in s over g's image of x's interval
-_SUBSTITUTIONS = (
-    ("s = σ(x) ∈ (0, 1)", "sigmoid", lambda x: 1 / (1 + sp.exp(-x)), True),
-    ("t = tanh(x) ∈ (−1, 1)", "tanh", sp.tanh, True),
-    ("u = eˣ ∈ (0, ∞)", "exp", sp.exp, True),
-)
+_SUBSTITUTIONS = (("s = σ(x) ∈ (0, 1)", "sigmoid"), ("t = tanh(x) ∈ (−1, 1)", "tanh"), ("u = eˣ ∈ (0, ∞)", "exp"))
 
 
 def _substitute(margin, x, interval):
     """(description, margin in a new variable, its interval) for the first monotone substitution
     that removes ``x``; None if none does."""
     from .ops import OPS
-    for shown, name, g, increasing in _SUBSTITUTIONS:
-        s = sp.Dummy("s", real=True)
-        forward = OPS[name].forward if name in OPS else g
-        new = margin.xreplace({forward(x): s})
+    for shown, name in _SUBSTITUTIONS:  # each increasing: the image of (a, b) is (g(a), g(b))
+        s, g = sp.Dummy("s", real=True), OPS[name].forward
+        new = margin.xreplace({g(x): s})
         if name == "exp":
             new = sp.powsimp(sp.expand(new)).replace(
                 lambda e: isinstance(e, sp.exp) and (e.args[0] / x).is_Integer,
                 lambda e: s ** int(e.args[0] / x))
-        elif name == "tanh":
-            new = new.xreplace({sp.tanh(x): s})
         if x in new.free_symbols or s not in new.free_symbols:
             continue
-        ends = [sp.limit(g(x), x, e) if e.is_infinite else g(e) for e in (interval.inf, interval.sup)]
+        ends = [g(e) for e in (interval.inf, interval.sup)]  # σ(−∞) = 0, tanh(∞) = 1, e^(−∞) = 0
         image = sp.Interval(ends[0], ends[1], interval.left_open or interval.inf.is_infinite,
                             interval.right_open or interval.sup.is_infinite)
         return shown.replace("x", x.name), new, s, image

@@ -179,9 +179,8 @@ def _prove(verdict, lhs, rhs, rel, domains):
     if attempt is None:
         shown = []
         reduced = translation_reduced(shown, lhs, rhs, domains)
-        while reduced is not None and len((reduced[0] - reduced[1]).free_symbols) > 1:
+        if reduced is not None and len((reduced[0] - reduced[1]).free_symbols) > 1:  # three variables: once more
             reduced = translation_reduced(shown, *reduced, domains) or reduced
-            break
         if reduced is not None:
             inner = one_variable(shown, *reduced, rel, domains)
             if inner is not None and inner.proved:

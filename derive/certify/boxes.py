@@ -41,7 +41,7 @@ import sympy as sp
 
 from ..limits import StepTimeout, time_limit
 from ..ops import MissingRule, derivative, op_of, to_elementary
-from .enclosure import WORK, enclose, sign_at
+from .enclosure import WORK, enclose, sign_at, specialise
 from .intervals import DEFAULT_BITS, Unenclosable, precision
 
 __all__ = ["Certificate", "Violation", "prove_nonnegative", "METHOD"]
@@ -122,41 +122,6 @@ def _forms(expr):
     except (StepTimeout, sp.PolynomialError, NotImplementedError, ValueError, TypeError):
         return (expr,)
     return (expr,) if factored == expr else (expr, factored)
-
-
-def _sign_on(expr, box):
-    """1 if expr ≥ 0 on the closed box, −1 if ≤ 0, else None."""
-    try:
-        v = enclose(expr, box)
-    except Unenclosable:
-        return None
-    return 1 if v.lo >= 0 else -1 if v.hi <= 0 else None
-
-
-def _specialise(expr, box):
-    """``expr`` with the kinked ops whose branch is fixed on the box written as that branch."""
-    from ..ops import OPS
-    relu, leaky = OPS["relu"].forward, OPS["leaky_relu"].forward
-
-    def branch(e):
-        if isinstance(e, (relu, sp.Abs)) or isinstance(e, leaky):
-            sign = _sign_on(e.args[0], box)
-            if sign is None:
-                return e
-            u = e.args[0]
-            if isinstance(e, relu):
-                return u if sign > 0 else sp.S.Zero
-            if isinstance(e, sp.Abs):
-                return u if sign > 0 else -u
-            return u if sign > 0 else (e.args[1] * u if len(e.args) > 1 else e.func(u))
-        if isinstance(e, (sp.Max, sp.Min)) and len(e.args) == 2:
-            sign = _sign_on(e.args[0] - e.args[1], box)
-            if sign is None:
-                return e
-            first = (sign > 0) == isinstance(e, sp.Max)
-            return e.args[0] if first else e.args[1]
-        return e
-    return expr.replace(lambda e: isinstance(e, (relu, leaky, sp.Abs, sp.Max, sp.Min)), branch)
 
 
 def _enclose_all(forms, box, **options):
@@ -273,7 +238,7 @@ class _Search:
         """The margin with each relu, |·|, Max, Min, leaky ReLU whose argument keeps a sign on the (closed)
         box replaced by the branch it takes there, with its forms: the same function on the box, whose
         factored form can now show what the kink hid (relu(x) − silu(x) = x·σ(−x) for x ≥ 0)."""
-        spec = _specialise(self.margin, box)
+        spec = specialise(self.margin, box)
         if spec == self.margin:
             return self.margin, self.forms
         if spec not in self.special:
@@ -489,7 +454,8 @@ def prove_nonnegative(margin, box, *, strict=False, integers=frozenset(), deadli
     cert = Certificate(margin, strict)
     with precision(DEFAULT_BITS):
         for piece, piece_box, back in _open_ends(margin, box):
-            piece_box = {s: (sp.sympify(a), sp.sympify(b)) for s, (a, b) in piece_box.items()}
+            piece_box = {s: (sp.sympify(a, strict=True), sp.sympify(b, strict=True))  # numbers, never text
+                         for s, (a, b) in piece_box.items()}
             search = _Search(piece, strict, frozenset(integers), deadline, max_boxes, cert, max_work)
             result = search.run(piece_box)
             if isinstance(result, Violation):

@@ -35,7 +35,7 @@ from ..limits import StepTimeout, time_limit
 from ..ops import OPS, ActivationBase, op_of, to_elementary
 from .intervals import INF, Interval, Unenclosable, precision
 
-__all__ = ["enclose", "sign_at", "value_at", "PRECISIONS"]
+__all__ = ["enclose", "sign_at", "value_at", "specialise", "PRECISIONS"]
 
 PRECISIONS = (64, 256, 1024, 4000)  # bits tried by sign_at, in turn
 EXACT_ZERO_SECONDS = 2  # the time limit of the exact check that a value is 0
@@ -55,7 +55,7 @@ def _end(v):
 
 def _range(lo, hi) -> Interval:
     """The Interval of a box side with exact SymPy ends."""
-    lo, hi = sp.sympify(lo), sp.sympify(hi)
+    lo, hi = sp.sympify(lo, strict=True), sp.sympify(hi, strict=True)  # box ends: numbers, never text
     if lo == hi and _end(lo) is None:
         return Interval.point(lo)
     low = -INF if _end(lo) is not None else Interval.point(lo).lo
@@ -242,6 +242,46 @@ def enclose(expr, box, *, interior=False) -> Interval:
     return walk(sp.sympify(expr, strict=True))
 
 
+def _sign_on(expr, box):
+    """1 if expr ≥ 0 on the closed box, −1 if ≤ 0, else None."""
+    try:
+        v = enclose(expr, box)
+    except Unenclosable:
+        return None
+    return 1 if v.lo >= 0 else -1 if v.hi <= 0 else None
+
+
+def specialise(expr, box):
+    """``expr`` with the kinked ops whose branch is fixed on the (closed) box written as that branch:
+    the same function on the box, in a form whose enclosure and derivatives are tighter.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> specialise(sp.Abs(x) + OPS['relu'].forward(x - 5), {x: (1, 2)})
+    x
+    """
+    relu, leaky = OPS["relu"].forward, OPS["leaky_relu"].forward
+
+    def branch(e):
+        if isinstance(e, (relu, sp.Abs)) or isinstance(e, leaky):
+            sign = _sign_on(e.args[0], box)
+            if sign is None:
+                return e
+            u = e.args[0]
+            if isinstance(e, relu):
+                return u if sign > 0 else sp.S.Zero
+            if isinstance(e, sp.Abs):
+                return u if sign > 0 else -u
+            return u if sign > 0 else (e.args[1] * u if len(e.args) > 1 else e.func(u))
+        if isinstance(e, (sp.Max, sp.Min)) and len(e.args) == 2:
+            sign = _sign_on(e.args[0] - e.args[1], box)
+            if sign is None:
+                return e
+            first = (sign > 0) == isinstance(e, sp.Max)
+            return e.args[0] if first else e.args[1]
+        return e
+    return expr.replace(lambda e: isinstance(e, (relu, leaky, sp.Abs, sp.Max, sp.Min)), branch)
+
+
 EXACT_ZERO_BITS = 64  # coordinates beyond this size are not handed to SymPy's simplify
 EXACT_ZERO_MAGNITUDE = 1000  # nor beyond this magnitude, where e^(−x) is below any ball's resolution
 
@@ -292,7 +332,7 @@ def sign_at(expr, point, *, max_bits=4000, exact_zero=True) -> int | None:
             return -1
     if not exact_zero:
         return None
-    return 0 if _exactly_zero(sp.sympify(expr), {s: v[0] for s, v in box.items()}) else None
+    return 0 if _exactly_zero(sp.sympify(expr, strict=True), {s: v[0] for s, v in box.items()}) else None
 
 
 def value_at(expr, point, dps=50) -> tuple:

@@ -205,7 +205,7 @@ def decide_polynomial(lhs, rhs, rel, domains, *, rlimit=RLIMIT) -> PolynomialRes
         model = solver.model()
         point = {}
         for s in symbols:
-            value = model.eval(names[s], model_completion=True)
+            value = model.eval(names[s], model_completion=True)  # Z3 evaluates its own term, no text
             exact = _exact(z3, value)
             if exact is None:
                 return PolynomialResult("unknown", why="a model value Z3 cannot write exactly")
