@@ -1,13 +1,18 @@
-"""The one place where text becomes LaTeX: :func:`escape`.
+"""The one place where text becomes LaTeX: :func:`escape` (text mode) and :func:`math_char` (maths).
 
 Every piece of text that reaches a ``.tex`` file (titles, statements, quotes,
 names, justifications) goes through :func:`escape`.  It makes the ten TeX
 specials literal (``# $ % & ~ _ ^ \\ { }``), prints as typed the characters
-that T1 fonts would join into ligatures (``' ` < > -- ,,``), maps the Unicode
-maths that the catalogue writes (σ, ′, ≤, ∂, subscripts, …) to math-mode
-commands, keeps Chinese text for the CJK environment, and replaces any other
-character it cannot typeset with ``?`` — so no input can open a command, a
-group or a file, and text comes out of the PDF as it went in.
+that T1 fonts would join into ligatures (``' ` < > -- ,,``), and converts
+every other character with pylatexenc's maintained Unicode-to-LaTeX table
+(``pylatexenc.latexencode``): ``ü`` → ``\\"u``, ``§`` → ``\\textsection``,
+``⟺`` → ``\\ensuremath{\\Longleftrightarrow}``.  What that table lacks is
+derived from the Unicode database, not from a hand list: a superscript or
+subscript letter (``ᵀ``, ``ₗ``, ``₌``) from its ``<super>``/``<sub>``
+decomposition, a combining accent (``x̂``) from the accents of the maths
+allow-list.  Chinese stays as it is, for the report's CJK environment.  A
+character none of these covers raises :class:`MissingGlyph`: the report fails
+loudly rather than print a ``?``.
 
 For Jupyter, whose MathJax knows none of the text-mode commands above,
 ``escape(text, mathjax=True)`` gives text for a ``\\text{…}`` inside maths: the
@@ -20,11 +25,13 @@ as typed and open nothing.
 '\\\\textbackslash{}input\\\\{/etc/passwd\\\\}'
 >>> escape("a--b <<'q'>>")
 'a-{}-b \\\\textless{}\\\\textless{}\\\\textquotesingle{}q\\\\textquotesingle{}\\\\textgreater{}\\\\textgreater{}'
->>> escape("σ′(z₄) ≤ 1/4")
-'$\\\\sigma$${}^{\\\\prime}$(z$_{4}$) $\\\\le$ 1/4'
+>>> escape("σ′(z₄) ≤ 1/4, Wᵀx, θ ← θ − α")
+"\\\\ensuremath{\\\\sigma}\\\\ensuremath{'}(z\\\\ensuremath{_4}) \\\\ensuremath{\\\\leq} 1/4, W\\\\ensuremath{^{\\\\mathrm{T}}}x, \\\\ensuremath{\\\\theta} \\\\textleftarrow{} \\\\ensuremath{\\\\theta} \\\\ensuremath{-} \\\\ensuremath{\\\\alpha}"
 """
 from __future__ import annotations
 
+import functools
+import logging
 import unicodedata
 
 SPECIALS = {
@@ -32,25 +39,21 @@ SPECIALS = {
     "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
     # the T1 font's ligatures would turn ' ` < > into ’ ‘ « » (and !` ?` into ¡ ¿): print them as typed
     "'": r"\textquotesingle{}", "`": r"\textasciigrave{}", "<": r"\textless{}", ">": r"\textgreater{}",
+    # primes are maths, not closing quotes
+    "′": r"\ensuremath{'}", "″": r"\ensuremath{''}", "‴": r"\ensuremath{'''}",
+    "\u00a0": "~", "\t": " ", "\n": " ", "\r": " ", "ℯ": r"\ensuremath{\mathrm{e}}",
 }
 LIGATURE_BREAK = "-,"  # "--" and ",," are ligatures (– and „): a {} between them keeps two characters
-MATH = {
-    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "η": r"\eta",
-    "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma",
-    "τ": r"\tau", "φ": r"\varphi", "ω": r"\omega", "Σ": r"\Sigma", "Δ": r"\Delta", "∏": r"\prod",
-    "∑": r"\sum", "∂": r"\partial", "∇": r"\nabla", "∞": r"\infty", "≤": r"\le", "≥": r"\ge",
-    "≠": r"\ne", "≈": r"\approx", "±": r"\pm", "×": r"\times", "·": r"\cdot", "−": "-", "→": r"\to",
-    "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow", "∈": r"\in", "√": r"\surd", "′": r"{}^{\prime}",
-    "″": r"{}^{\prime\prime}", "⌊": r"\lfloor", "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil",
-    "‖": r"\|", "∫": r"\int", "ŷ": r"\hat{y}", "ô": r"\hat{o}", "x̄": r"\bar{x}", "ȳ": r"\bar{y}",
-    "⋆": r"\star", "∗": "*", "δ̂": r"\hat\delta", "⟨": r"\langle", "⟩": r"\rangle", "∘": r"\circ",
-    "∀": r"\forall", "∃": r"\exists", "∧": r"\wedge", "∨": r"\vee", "¬": r"\neg", "ℝ": r"\mathbb{R}",
-}
-SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿ", "0123456789-+n"))
-SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₋₊ᵢⱼₖₙ", "0123456789-+ijkn"))
-TEXT = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
-        "\u00a0": "~", "\t": " ", "\n": " ", "\r": " "}
 CJK_RANGES = ((0x4E00, 0x9FFF), (0x3000, 0x303F), (0xFF00, 0xFFEF), (0x3400, 0x4DBF))
+
+
+class MissingGlyph(ValueError):
+    """A character the report's fonts cannot typeset; ``char`` is it."""
+
+    def __init__(self, char: str):
+        self.char = char
+        name = unicodedata.name(char, "unnamed")
+        super().__init__(f"the report cannot typeset U+{ord(char):04X} {name} ({char!r})")
 
 
 def is_cjk(char: str) -> bool:
@@ -76,83 +79,123 @@ def in_cjk_font(char: str) -> bool:
     return True
 
 
-def missing_glyphs(text: str, cjk: bool = True) -> list[str]:
-    """The characters of ``text`` that :func:`escape` cannot typeset, each once, in order.
-
-    They are shown in the PDF as ``?`` or, for Chinese the font lacks, as
-    ``[U+3400]``; a caller says so to the user.
-
-    >>> missing_glyphs("损失 \u3400\u4db5 ok")
-    ['\u3400', '\u4db5']
-    """
-    missing = []
-    for char in unicodedata.normalize("NFC", str(text)):
-        known = (char in SPECIALS or char in MATH or char in TEXT or char in SUPERSCRIPTS
-                 or char in SUBSCRIPTS or 32 <= ord(char) < 127 or unicodedata.category(char) == "Mn"
-                 or (is_cjk(char) and cjk and in_cjk_font(char)))
-        if not known and char not in missing:
-            missing.append(char)
-    return missing
+def _from_database(char: str) -> str | None:
+    """LaTeX for a character pylatexenc's table lacks, from its Unicode decomposition, or None."""
+    tag, _, rest = unicodedata.decomposition(char).partition(" ")
+    if tag in ("<super>", "<sub>") and rest:
+        inner = "".join(chr(int(code, 16)) for code in rest.split())
+        if inner.isalnum() or inner in "+-=()":
+            shown = r"\mathrm{%s}" % inner if inner.isalpha() and inner.isupper() else inner
+            return r"\ensuremath{%s{%s}}" % ("^" if tag == "<super>" else "_", shown)
+    return None
 
 
-def _script(run: str, table: dict, marker: str) -> str:
-    return "$%s{%s}$" % (marker, "".join(table[c] for c in run))
+@functools.lru_cache(maxsize=1)
+def _encoder():
+    from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
+
+    def unknown(char):
+        shown = _from_database(char)
+        if shown is None:
+            raise MissingGlyph(char)
+        return shown
+
+    logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)  # the unknown ones are ours to report
+    ours = UnicodeToLatexConversionRule(RULE_DICT, {ord(k): v for k, v in SPECIALS.items()})
+    return UnicodeToLatexEncoder(conversion_rules=[ours, "defaults"], non_ascii_only=False,
+                                 replacement_latex_protection="braces-after-macro", unknown_char_policy=unknown)
 
 
-MATHJAX = str.maketrans("\\{}$%&#^_~", "＼｛｝＄％＆＃＾＿～")  # for \\text{…} in MathJax: look-alikes
+def _accented(base: str, marks: str) -> str | None:
+    """``x̂``: a letter with combining accents, as the maths accent of the allow-list."""
+    from ..lang.texmacros import ACCENTS
+    by_mark = {}
+    for name, mark in ACCENTS.items():
+        by_mark.setdefault(mark, name)
+    shown = base
+    for mark in marks:
+        if mark not in by_mark:
+            return None
+        shown = r"\%s{%s}" % (by_mark[mark], shown)
+    return r"\ensuremath{%s}" % shown
 
 
-def escape(text: str, cjk: bool = True, mathjax: bool = False) -> str:
-    """``text`` as literal LaTeX (text mode): specials escaped, maths mapped, nothing executable.
+def _pieces(text: str):
+    """``text`` (NFC) split into characters with their combining marks attached."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        if unicodedata.category(char) == "Mn" and out:
+            out[-1] += char
+        else:
+            out.append(char)
+    return out
 
-    With ``cjk=False`` Chinese characters become ``?`` (for a build without CJK fonts); with
-    ``cjk=True`` those the font lacks become their code point, ``[U+3400]``.  With
-    ``mathjax=True`` the result goes inside ``\\text{…}`` in Jupyter's MathJax: the TeX
-    specials become full-width look-alikes and everything else stays as it is.
+
+def escape(text: str, mathjax: bool = False) -> str:
+    """``text`` as literal LaTeX (text mode): specials escaped, the rest by pylatexenc's table.
+
+    Chinese characters stay as they are (the report sets them in its CJK
+    environment); one the CJK font lacks raises :class:`MissingGlyph`.  With
+    ``mathjax=True`` the result goes inside ``\\text{…}`` in Jupyter's MathJax.
 
     >>> escape("w₁² + ‖g‖ → ∞")
-    'w$_{1}$$^{2}$ + $\\\\|$g$\\\\|$ $\\\\to$ $\\\\infty$'
+    'w\\\\ensuremath{_1}\\\\texttwosuperior{} + \\\\ensuremath{\\\\Vert}g\\\\ensuremath{\\\\Vert} \\\\textrightarrow{} \\\\ensuremath{\\\\infty}'
     >>> escape("50% & {x}_1", mathjax=True)
     '50％ ＆ ｛x｝＿1'
+    >>> escape("x̂ and ŷ")
+    '\\\\ensuremath{\\\\hat{x}} and \\\\^{y}'
     """
     if mathjax:
         return str(text).translate(MATHJAX)
-    text = unicodedata.normalize("NFC", str(text))
-    out, i = [], 0
-    while i < len(text):
-        char = text[i]
-        for table, marker in ((SUPERSCRIPTS, "^"), (SUBSCRIPTS, "_")):
-            if char in table:
-                j = i
-                while j < len(text) and text[j] in table:
-                    j += 1
-                out.append(_script(text[i:j], table, marker))
-                i = j
-                break
+    encoder = _encoder()
+    out, previous = [], ""
+    for piece in _pieces(str(text)):
+        char = piece[0]
+        if len(piece) > 1:
+            shown = _accented(char, piece[1:]) if char.isascii() and char.isalpha() else None
+            if shown is None:
+                raise MissingGlyph(piece[1])
+            out.append(shown)
+        elif is_cjk(char):
+            if not in_cjk_font(char):
+                raise MissingGlyph(char)
+            out.append(char)
+        elif unicodedata.category(char) == "Mn":
+            raise MissingGlyph(char)  # a combining mark with nothing before it
+        elif char in LIGATURE_BREAK and previous == char:
+            out.append("{}" + char)
         else:
-            pair = text[i:i + 2]
-            if pair in MATH:
-                out.append("$%s$" % MATH[pair])
-                i += 2
-                continue
-            if char in SPECIALS:
-                out.append(SPECIALS[char])
-            elif char in LIGATURE_BREAK and text[i + 1:i + 2] == char:
-                out.append(char + "{}")
-            elif char in MATH:
-                out.append("$%s$" % MATH[char])
-            elif char in TEXT:
-                out.append(TEXT[char])
-            elif 32 <= ord(char) < 127:
-                out.append(char)
-            elif is_cjk(char):  # the font lacks some (CJK Extension A, rare characters): show the code
-                if not cjk:
-                    out.append("?")
-                else:
-                    out.append(char if in_cjk_font(char) else r"\texttt{[U+%04X]}" % ord(char))
-            elif unicodedata.category(char) == "Mn":
-                pass  # a stray combining mark: drop it
-            else:
-                out.append("?")
-            i += 1
+            out.append(encoder.unicode_to_latex(char))
+        previous = char
     return "".join(out)
+
+
+def math_char(char: str) -> str:
+    """One character inside maths mode: a maths command, or text-mode LaTeX in ``\\text{…}``.
+
+    >>> math_char("θ"), math_char("−"), math_char("§")
+    ('\\\\theta', '-', '\\\\text{\\\\textsection{}}')
+    """
+    shown = escape(char)
+    if shown.startswith(r"\ensuremath{") and shown.endswith("}"):
+        return shown[len(r"\ensuremath{"):-1]
+    return r"\text{%s}" % shown
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """The characters of ``text`` that :func:`escape` cannot typeset, each once, in order.
+
+    >>> missing_glyphs("损失 \u3400 ok \u2603")
+    ['\u3400', '☃']
+    """
+    missing = []
+    for piece in _pieces(str(text)):
+        try:
+            escape(piece)
+        except MissingGlyph as error:
+            if error.char not in missing:
+                missing.append(error.char)
+    return missing
+
+
+MATHJAX = str.maketrans("\\{}$%&#^_~", "＼｛｝＄％＆＃＾＿～")  # for \\text{…} in MathJax: look-alikes
