@@ -34,6 +34,42 @@ class Rel:
         return as_latex(self)
 
 
+class Phrase(tuple):
+    """A sentence with formulas in it: text pieces (str) and SymPy objects, each printed by its own printer.
+
+    The terminal gets the text printer's Unicode, the report and Jupyter the
+    LaTeX printer's maths, so no formula is flattened into a string early.
+
+    >>> x = sp.Symbol('x_1', real=True)
+    >>> p = phrase("so ", x**2, " ≥ 0")
+    >>> p.text(), p.latex()
+    ('so x₁² ≥ 0', 'so $x_{1}^{2}$ ≥ 0')
+    """
+
+    def text(self) -> str:
+        from .render.printing import text
+        return "".join(part if isinstance(part, str) else text(part) for part in self)
+
+    def latex(self, prose=str) -> str:
+        """Text-mode LaTeX: the text through ``prose`` (the report's escaper), each formula as ``$…$``."""
+        from .render.printing import latex
+        return "".join(prose(part) if isinstance(part, str) else "$%s$" % latex(part) for part in self)
+
+    def __str__(self):
+        return self.text()
+
+
+def phrase(*parts) -> Phrase:
+    """A :class:`Phrase` of ``parts``; adjacent strings are joined."""
+    out = []
+    for part in parts:
+        if isinstance(part, str) and out and isinstance(out[-1], str):
+            out[-1] += part
+        elif part != "":
+            out.append(part)
+    return Phrase(out)
+
+
 @dataclass(frozen=True)
 class Step:
     """``relation`` (a SymPy Eq, Le, …, or any expression) justified by ``why``."""

@@ -69,8 +69,8 @@ def quotient_evidence(f_numeric, expected_right, expected_left, label):
     allowed = np.concatenate([hs, hs]) + 1e-7  # truncation ≤ h·max|f″|/2 with |f″| ≤ 1 here
     return Evidence("one-sided difference quotients at 0", 2 * hs.size, float(err.max()), float(err.max()),
                     "atol h + 1e-7", bool(np.all(err <= allowed)),
-                    f"{label}: (f(h) − f(0))/h → {expected_right}, (f(−h) − f(0))/(−h) → {expected_left} "
-                    f"for h = 1e-1 … 1e-8")
+                    f"{label}: (f(h) − f(0))/h → {expected_right:g}, (f(−h) − f(0))/(−h) → {expected_left:g} "
+                    f"for h = 10⁻¹ … 10⁻⁸")
 
 
 def activations_figure(fig):
@@ -123,8 +123,10 @@ class ReluDerivative(Proof):
         d.equal(slope.subs(x, t), 1, "ReLU′(t) for t > 0: the condition t > 0 holds, the branch x ↦ x")
         d.equal(slope.subs(x, -t), 0, "ReLU′(−t) for t > 0: the branch x ↦ 0 (the dead side)")
         right, left = one_sided(relu(x), +1), one_sided(relu(x), -1)
-        d.define(sp.Symbol("ReLU′(0⁺)"), right, "lim_{t→0⁺} (ReLU(t) − ReLU(0))/t = lim t/t")
-        d.define(sp.Symbol("ReLU′(0⁻)"), left, "lim_{t→0⁺} (ReLU(−t) − ReLU(0))/(−t) = lim 0/(−t)")
+        d.define(sp.Symbol("ReLU′(0⁺)"), right,
+                 r"$\lim_{t\to 0^+} (\operatorname{ReLU}(t) - \operatorname{ReLU}(0))/t = \lim_{t\to 0^+} t/t$")
+        d.define(sp.Symbol("ReLU′(0⁻)"), left,
+                 r"$\lim_{t\to 0^+} (\operatorname{ReLU}(-t) - \operatorname{ReLU}(0))/(-t) = \lim_{t\to 0^+} 0/(-t)$")
         d.holds(right - left, ">", 0, "the one-sided derivatives at 0 differ: ReLU is not differentiable at 0")
         d.equal(slope.subs(x, 0), left, "the rule table's convention ReLU′(0) = 0 is the left derivative")
         d.note("The seed's '导数恒为1' (the derivative is constantly 1) contradicts its own next clause: "
@@ -159,8 +161,8 @@ class LeakyReluDerivative(Proof):
         d.holds(slope.subs(x, -t), ">", 0, "for a > 0 the gradient on x < 0 is a > 0: no dead side")
         g = leaky_relu(x, a_any)
         right, left = one_sided(g, +1), one_sided(g, -1)
-        d.define(sp.Symbol("LeakyReLU′(0⁺)"), right, "lim_{t→0⁺} t/t")
-        d.define(sp.Symbol("LeakyReLU′(0⁻)"), left, "lim_{t→0⁺} (−a·t)/(−t)")
+        d.define(sp.Symbol("LeakyReLU′(0⁺)"), right, r"$\lim_{t\to 0^+} t/t$")
+        d.define(sp.Symbol("LeakyReLU′(0⁻)"), left, r"$\lim_{t\to 0^+} (-a \cdot t)/(-t)$")
         (only,) = sp.solve(sp.Eq(right, left), a_any)
         d.define(sp.Symbol("a*"), only, "solve 1 = a: the one value with equal one-sided derivatives")
         d.equal(only, 1, "differentiable at 0 only for a = 1, where LeakyReLU(x) = x")
@@ -199,23 +201,24 @@ class EluDerivative(Proof):
         g = elu(x, a_any)
         value_right = sp.limit(g.subs(x, t), t, 0, "+")
         value_left = sp.limit(g.subs(x, -t), t, 0, "+")
-        d.define(sp.Symbol("ELU(0⁺)"), value_right, "lim_{t→0⁺} t")
-        d.define(sp.Symbol("ELU(0⁻)"), value_left, "lim_{t→0⁺} a·(e^{−t} − 1)")
+        d.define(sp.Symbol("ELU(0⁺)"), value_right, r"$\lim_{t\to 0^+} t$")
+        d.define(sp.Symbol("ELU(0⁻)"), value_left, r"$\lim_{t\to 0^+} a \cdot (e^{-t} - 1)$")
         d.equal(value_right, value_left, "ELU is continuous at 0, whatever a is")
         d.equal(value_left, g.subs(x, 0), "and both limits equal ELU(0) = 0")
         slope_any = derivative(g, x)
         right = sp.limit(slope_any.subs(x, t), t, 0, "+")
         left = sp.limit(slope_any.subs(x, -t), t, 0, "+")
-        d.define(sp.Symbol("ELU′(0⁺)"), right, "lim_{t→0⁺} of the derivative on x > 0")
-        d.define(sp.Symbol("ELU′(0⁻)"), left, "lim_{t→0⁺} a·e^{−t} = a·e⁰")
+        d.define(sp.Symbol("ELU′(0⁺)"), right, r"$\lim_{t\to 0^+}$ of the derivative on x > 0")
+        d.define(sp.Symbol("ELU′(0⁻)"), left, r"$\lim_{t\to 0^+} a \cdot e^{-t} = a \cdot e^0$")
         (only,) = sp.solve(sp.Eq(left, right), a_any)
         d.define(sp.Symbol("a*"), only, "solve a·e⁰ = 1")
         d.equal(only, 1, "ELU′ is continuous at 0 (ELU is C¹) iff a = 1, PyTorch's default")
         floor = sp.limit(f, x, -sp.oo)
-        d.define(sp.Symbol("lim_{x→−∞} ELU(x, a)"), floor, "lim a·(eˣ − 1) as x → −∞")
+        d.define(sp.Symbol(r"$\lim_{x\to-\infty} \operatorname{ELU}(x, a)$"), floor,
+                 r"$\lim_{x\to-\infty} a \cdot (e^x - 1)$")
         d.equal(floor, -a, "ELU saturates to −a for very negative inputs")
         decay = sp.limit(slope.subs(x, -t), t, sp.oo)
-        d.define(sp.Symbol("lim_{t→∞} ELU′(−t)"), decay, "lim a·e^{−t} as t → ∞")
+        d.define(sp.Symbol(r"$\lim_{t\to\infty} \operatorname{ELU}'(-t)$"), decay, r"$\lim_{t\to\infty} a \cdot e^{-t}$")
         d.note("So ELU, like LeakyReLU, has a nonzero gradient at every x < 0 (the seed's '解决0区间问题'), "
                "but the gradient a·eˣ decays to 0 as x → −∞, where ELU saturates; its x ≤ 0 branch needs "
                "an exponential, which is the seed's '计算更耗时'.",

@@ -106,15 +106,15 @@ class Formula2ChainRule(Proof):
     id = "formula-2-chain-rule"
     section = "3(1) 梯度消失"
     title = "The seed's chain-rule formula (2) for ∂C/∂b₁"
-    quote = (r"\frac{\partial C}{\partial b_1} = \frac{\partial C}{\partial y_4} \frac{\partial y_4}{\partial z_4} "
+    quote = (r"$$\frac{\partial C}{\partial b_1} = \frac{\partial C}{\partial y_4} \frac{\partial y_4}{\partial z_4} "
              r"\frac{\partial z_4}{\partial x_4} \frac{\partial x_4}{\partial z_3} \frac{\partial z_3}{\partial x_3} "
              r"\frac{\partial x_3}{\partial z_2} \frac{\partial z_2}{\partial x_2} \frac{\partial x_2}{\partial z_1} "
-             r"\frac{\partial z_1}{\partial b_1} = \frac{\partial C}{\partial y_4} \sigma'(z_4) w_4 \sigma'(z_3) "
-             r"w_3 \sigma'(z_2) w_2 \sigma'(z_1) (2)")
+             r"\frac{\partial z_1}{\partial b_1}  " "\n"
+             r"= \frac{\partial C}{\partial y_4} \sigma'(z_4) w_4 \sigma'(z_3) w_3 \sigma'(z_2) w_2 \sigma'(z_1) (2)$$")
     statement = ("In the chain zᵢ = wᵢxᵢ + bᵢ, xᵢ₊₁ = σ(zᵢ), y₄ = σ(z₄), the reverse pass gives ∂C/∂b₁ as the "
                  "product of the nine local derivatives ∂C/∂y₄ · ∂y₄/∂z₄ · ∂z₄/∂x₄ · … · ∂z₁/∂b₁ in the seed's "
                  "order, equal factor by factor to ∂C/∂y₄ · σ′(z₄) · w₄ · σ′(z₃) · w₃ · σ′(z₂) · w₂ · σ′(z₁) · 1 "
-                 "with σ′(z) = e^{−z}/(1 + e^{−z})²; the product is the derivative of the closed form, for "
+                 r"with $\sigma'(z) = e^{-z}/(1 + e^{-z})^2$; the product is the derivative of the closed form, for "
                  "the squared error and for the cross-entropy (only ∂C/∂y₄ changes).")
     figures = (Figure(
         "chain-graph",
@@ -140,10 +140,11 @@ class Formula2ChainRule(Proof):
             first = (y4 - y) if loss == "squared" else -y / y4 + (1 - y) / (1 - y4)
             d.equal(sp.diff(g.node(g["C"]).expr, y4), first, "∂C/∂y₄ (the seed leaves it symbolic)")
             for k, (factor, want) in enumerate(zip(path, seed_factors(g, first))):
-                d.equal(factor.value, want, f"factor {k + 1}: ∂{factor.child}/∂{factor.parent} is the seed's")
+                child, parent = sp.latex(factor.child), sp.latex(factor.parent)
+                d.equal(factor.value, want, rf"factor {k + 1}: $\partial {child}/\partial {parent}$ is the seed's")
             product = path.value
             d.equal(to_nodes(g, closed(g, product)), to_nodes(g, sp.diff(g.closed_form(g["C"]), b1)),
-                    "the product is d/db₁ of the closed form (sympy.diff), both written in the node names")
+                    "the product is d/db₁ of the closed form, differentiated by SymPy, both written in the node names")
             d.equal(to_nodes(g, grad.expr), to_nodes(g, closed(g, product)), "and the reverse pass's gradient")
             tails.append(sp.Mul(*(f.value for f in path[1:])))
         d.equal(tails[0], tails[1], "the factors after ∂C/∂y₄ do not depend on the loss")
@@ -194,7 +195,8 @@ class BackpropComputesGradients(Proof):
         whole = g.closed_form(g["C"])
         for p, value in zip(theta, grad.expr):
             d.equal(to_nodes(g, value), to_nodes(g, sp.diff(whole, p)),
-                    f"∂C/∂{p}: the reverse pass equals sympy.diff of the closed form (both in the node names)")
+                    rf"$\partial C/\partial {sp.latex(p)}$: the reverse pass equals SymPy's derivative of the "
+                    "closed form (both in the node names)")
         # the optimiser is a different map, fed with the gradient
         bars = sp.Matrix([adjoint(p) for p in theta])
         d.define(sp.Symbol("θ′"), sp.Matrix(theta) - alpha * bars,
@@ -232,7 +234,7 @@ class BackpropComputesGradients(Proof):
         step = 1e-2
         after, _ = run({**point, **{p: point[p] - step * grads[p] for p in theta}})
         worse = int(np.sum(keep & (after >= before)))
-        return [fd, Evidence("one gradient-descent step, α = 1e-2", int(keep.sum()), float(worse),
+        return [fd, Evidence("one gradient-descent step, α = 0.01", int(keep.sum()), float(worse),
                              worse / max(1, int(keep.sum())), "C decreases at every point with ∇C ≠ 0", worse == 0,
                              "2000 seeded points (seed 3), parameters and x₁ in [−2, 2], y in [0, 1]; "
                              "err = number of points where C did not decrease")]

@@ -83,22 +83,23 @@ class BatchNormMoments(Proof):
     section = "3(4) 解决梯度问题"
     title = "A standardised batch has mean 0 and variance σ²/(σ² + ε), and keeps its shape"
     quote = "BatchNorm就是将神经元的输出都拉到均值为0，方差为 1 的正态分布中"
-    statement = ("For a batch x₁…x_m and ε > 0, x̂ᵢ = (xᵢ − μ_B)/√(σ_B² + ε) has mean 0 and variance "
-                 "σ_B²/(σ_B² + ε) < 1; y = γx̂ + β has mean β and variance γ²σ_B²/(σ_B² + ε); "
-                 "skew(a·x + b) = skew(x) for a > 0, so standardising does not make a batch normal: "
-                 "{0, 0, 0, 1} stays two-point with skewness 2√3/3 ≠ 0.")
+    statement = (r"For a batch $x_1, \dots, x_m$ and ε > 0, $\hat x_i = (x_i - \mu_B)/\sqrt{\sigma_B^2 + \varepsilon}$ "
+                 r"has mean 0 and variance $\sigma_B^2/(\sigma_B^2 + \varepsilon) < 1$; y = γx̂ + β has mean β and "
+                 r"variance $\gamma^2\sigma_B^2/(\sigma_B^2 + \varepsilon)$; skew(a·x + b) = skew(x) for a > 0, so "
+                 r"standardising does not make a batch normal: $\{0, 0, 0, 1\}$ stays two-point with skewness "
+                 r"$2\sqrt{3}/3 \ne 0$.")
     expected = "refuted"
     erratum = True
     why_wrong = ("Standardising gives mean 0 and variance σ²/(σ² + ε) < 1 but leaves the shape of the distribution "
                  "unchanged (skewness is invariant under x → ax + b, a > 0), so the outputs are not normal: the "
-                 "batch {0, 0, 0, 1} stays two-point with skewness 2√3/3.")
+                 r"batch $\{0, 0, 0, 1\}$ stays two-point with skewness $2\sqrt{3}/3$.")
     correction = ("BatchNorm standardises to mean 0 and variance σ²/(σ²+ε) ≈ 1 (then γ, β), "
                   "without changing the distribution's shape")
 
     def derive(self):
         d = Derivation()
         xh = standardise(xs, eps)
-        d.define(sp.Symbol("x̂ᵢ"), (sp.Symbol("x_i") - sp.Symbol("μ_B")) / sp.sqrt(sp.Symbol("σ_B²") + eps),
+        d.define(sp.Symbol("x̂ᵢ"), (sp.Symbol("x_i") - sp.Symbol("μ_B")) / sp.sqrt(sp.Symbol("σ_B") ** 2 + eps),
                  "BatchNorm's standardisation; first for a symbolic batch x₁, …, x₄ (m = 4)")
         d.equal(mean(xh), 0, "the mean of the standardised batch (m = 4)")
         spread = central_moment(xs, 2)
@@ -111,8 +112,9 @@ class BatchNormMoments(Proof):
         self._general_m(d)
         d.equal(1 - var_sym / (var_sym + eps), eps / (var_sym + eps), "1 − σ²/(σ² + ε), with σ² = s ≥ 0")
         d.holds(eps / (var_sym + eps), ">", 0, "so the variance σ²/(σ² + ε) is strictly below 1 for ε > 0")
-        d.note("The seed's '方差为 1' is approximate: the variance is σ_B²/(σ_B² + ε), ≈ 1 only when "
-               "σ_B² ≫ ε (0 for a constant batch), and after γ, β it is γ²σ_B²/(σ_B² + ε).",
+        d.note(r"The seed's '方差为 1' is approximate: the variance is $\sigma_B^2/(\sigma_B^2 + \varepsilon)$, "
+               r"≈ 1 only when $\sigma_B^2$ ≫ ε (0 for a constant batch), and after γ, β it is "
+               r"$\gamma^2\sigma_B^2/(\sigma_B^2 + \varepsilon)$.",
                "from the two identities above")
         self._shape(d)
         return d
@@ -125,16 +127,16 @@ class BatchNormMoments(Proof):
         xh = (X[i] - centre) / sp.sqrt(spread + eps)
         deviations = sp.Sum(X[i] - centre, (i, 1, m))
         d.equal(sp.Sum(xh, (i, 1, m)) / m, deviations / (m * sp.sqrt(spread + eps)),
-                "general m: √(σ_B² + ε) does not depend on i and leaves the sum")
+                r"general m: $\sqrt{\sigma_B^2 + \varepsilon}$ does not depend on i and leaves the sum")
         total, repeated = sp.Sum(X[i], (i, 1, m)), sp.Sum(centre, (i, 1, m))
         d.equal(deviations, total - repeated, "linearity of Σ")
         summed = repeated.doit()
-        d.define(repeated, summed, "Σ_{i=1}^m μ_B = m·μ_B (μ_B does not depend on i)")
-        d.equal(total - summed, 0, "so Σᵢ(xᵢ − μ_B) = 0")
+        d.define(repeated, summed, r"$\sum_{i=1}^m \mu_B = m \cdot \mu_B$ ($\mu_B$ does not depend on i)")
+        d.equal(total - summed, 0, r"so $\sum_i (x_i - \mu_B) = 0$")
         d.equal((deviations / (m * sp.sqrt(spread + eps))).xreplace({deviations: sp.S.Zero}), 0,
                 "so the mean of x̂ is 0 for every m")
         d.equal(sp.Sum(xh ** 2, (i, 1, m)) / m, spread / (spread + eps),
-                "general m: (1/m)Σx̂ᵢ² = σ_B²/(σ_B² + ε)")
+                r"general m: $(1/m)\sum_i \hat x_i^2 = \sigma_B^2/(\sigma_B^2 + \varepsilon)$")
 
     @staticmethod
     def _shape(d):
@@ -144,21 +146,23 @@ class BatchNormMoments(Proof):
         d.equal(central_moment(zs, 3), scale ** 3 * central_moment(xs, 3), "m₃(a·x + b) = a³·m₃(x)")
         m2, m3 = symbol("M2", positive=True), symbol("M3")
         d.equal(scale ** 3 * m3 / (scale ** 2 * m2) ** sp.Rational(3, 2), m3 / m2 ** sp.Rational(3, 2),
-                "skew(a·x + b) = a³m₃/(a²m₂)^{3/2} = m₃/m₂^{3/2} = skew(x) for a > 0")
+                r"$\operatorname{skew}(a \cdot x + b) = a^3 m_3/(a^2 m_2)^{3/2} = m_3/m_2^{3/2} = \operatorname{skew}(x)$ "
+                "for a > 0")
         batch = [sp.Integer(v) for v in (0, 0, 0, 1)]
         xh = [v.subs(dict(zip(xs, batch))) for v in standardise(xs, eps)]
-        d.define(sp.Symbol("x̂({0,0,0,1})"), sp.Tuple(*xh), "the batch {0, 0, 0, 1} standardised")
+        d.define(sp.Symbol(r"$\hat x(\{0, 0, 0, 1\})$"), sp.Tuple(*xh), r"the batch $\{0, 0, 0, 1\}$ standardised")
         d.define(sp.Symbol("distinct values"), sp.Integer(len(set(xh))),
                  "a two-point batch: mass 3/4 on one value, 1/4 on the other")
         batch_skew = skewness(batch)
-        d.define(sp.Symbol("skew({0,0,0,1})"), batch_skew, "m₃/m₂^{3/2} = (3/32)/(3/16)^{3/2}")
+        d.define(sp.Symbol(r"$\operatorname{skew}(\{0, 0, 0, 1\})$"), batch_skew,
+                 r"$m_3/m_2^{3/2} = (3/32)/(3/16)^{3/2}$")
         d.equal(skewness(xh), batch_skew, "the standardised batch has the same skewness, whatever ε > 0")
         t = symbol("t")
         normal_skew = sp.diff(sp.exp(t ** 2 / 2), t, 3).subs(t, 0)
         d.define(sp.Symbol("skew(N(0, 1))"), normal_skew,
-                 "E[Z³] = M‴(0), M(t) = e^{t²/2} the N(0, 1) moment generating function (m₂ = 1)")
+                 r"E[Z³] = M‴(0) with $M(t) = e^{t^2/2}$, the moment generating function of N(0, 1) (m₂ = 1)")
         d.refuted_by(sp.Ne(batch_skew, normal_skew),
-                     "standardising leaves the batch skewed (2√3/3 ≠ 0): BatchNorm does not produce "
+                     r"standardising leaves the batch skewed ($2\sqrt{3}/3 \ne 0$): BatchNorm does not produce "
                      "a normal distribution")
 
     def evidence(self):
@@ -185,7 +189,7 @@ class BatchNormMoments(Proof):
             "skewness before and after (float64)", batches.shape[0], skew_err, skew_err, "atol 1e-9",
             skew_err < 1e-9 and distinct == 2 and float(skew(batches).mean()) > 1.0,
             f"max |skew x̂ − skew x| = {skew_err:.2g}; mean batch skewness {float(skew(batches).mean()):.3f} "
-            f"(far from a normal's 0); {{0,0,0,1}} standardises to {distinct} distinct values")
+            f"(far from a normal's 0); $\\{{0, 0, 0, 1\\}}$ standardises to {distinct} distinct values")
         return [moments, shape]
 
 
@@ -236,9 +240,9 @@ class BatchNormSigmoidGradient(Proof):
     id = "batchnorm-sigmoid-gradient"
     section = "3(4) 解决梯度问题"
     title = "Centred inputs maximise the expected sigmoid gradient"
-    quote = ("防止梯度下降原理：因为在均值为0，方差为 1 的正态分布区间中，激活函数的变化较为敏感，"
+    quote = ("**防止梯度下降原理**：因为在均值为0，方差为 1 的正态分布区间中，激活函数的变化较为敏感，"
              "也就是输入一个小变化就可能会导致梯度的变化较大，从而引起损失函数变化较大。"
-             "防止梯度爆炸原理：正则化后的输入值所在区域的梯度小于1。")
+             " … **防止梯度爆炸原理**：正则化后的输入值所在区域的梯度小于1。")
     statement = ("For z ~ N(μ, 1), g(μ) = E[σ′(z)] = ∫σ′(μ + z)φ(z)dz satisfies g(−μ) = g(μ) and g′(μ) < 0 "
                  "for μ > 0: the expected gradient is largest (≈ 0.2066) for inputs centred at 0. "
                  "σ′ ≤ 1/4 < 1 everywhere, and σ″(0) = 0.")
@@ -267,21 +271,23 @@ class BatchNormSigmoidGradient(Proof):
         d.equal(1 - 2 * sigmoid(w), -sp.tanh(w / 2), "1 − 2σ(w) = −tanh(w/2)")
         d.equal(curvature.subs(w, -w), -curvature, "σ″ is odd")
         logistic = sp.exp(-w) / (1 + sp.exp(-w)) ** 2
-        d.equal(slope, logistic, "σ′(w) = e^{−w}/(1 + e^{−w})²")
+        d.equal(slope, logistic, r"$\sigma'(w) = e^{-w}/(1 + e^{-w})^2$")
         d.holds(logistic, ">", 0, "σ′ > 0 everywhere")
         d.holds(-sp.tanh(w / 2), "<", 0, "and 1 − 2σ(w) < 0 for w > 0, so σ″(w) < 0 for w > 0",
                 assume={"w": POSITIVE})
         d.note("g′(μ) = ∫σ″(μ + z)φ(z)dz = ∫σ″(w)φ(w − μ)dw (w = μ + z; differentiating under the "
-               "integral is allowed: |σ″| ≤ 1/(6√3) and φ is integrable); split at w = 0 and map w ↦ −w "
+               r"integral is allowed: |σ″| ≤ $1/(6\sqrt{3})$ and φ is integrable); split at w = 0 and map w ↦ −w "
                "on the negative half-line:", "change of variables")
         d.equal(curvature * phi(w - mu) + curvature.subs(w, -w) * phi(-w - mu),
                 curvature * phi(w - mu) * (1 - sp.exp(-2 * w * mu)),
-                "g′(μ) = ∫₀^∞ σ″(w)φ(w − μ)(1 − e^{−2wμ})dw, using σ″(−w) = −σ″(w) and φ(w+μ)/φ(w−μ) = e^{−2wμ}")
+                r"$g'(\mu) = \int_0^\infty \sigma″(w) \varphi(w - \mu)(1 - e^{-2w\mu})\,dw$, using σ″(−w) = −σ″(w) and "
+                r"$\varphi(w + \mu)/\varphi(w - \mu) = e^{-2w\mu}$")
         d.equal(phi(w + mu) / phi(w - mu), sp.exp(-2 * w * mu), "the ratio of the two Gaussian factors")
         d.equal((w + mu) ** 2 - (w - mu) ** 2, 4 * w * mu, "the exponents differ by (w + μ)² − (w − μ)² = 4wμ")
-        d.holds(4 * w * mu, ">", 0, "> 0 for w, μ > 0, so e^{−2wμ} < 1 (exp is increasing)",
+        d.holds(4 * w * mu, ">", 0, r"> 0 for w, μ > 0, so $e^{-2w\mu} < 1$ (exp is increasing)",
                 assume={"w": POSITIVE, "mu": POSITIVE})
-        d.note("For μ > 0 the folded integrand is (σ″(w) < 0)·(φ > 0)·(1 − e^{−2wμ} > 0) < 0 on w > 0, so "
+        d.note(r"For μ > 0 the folded integrand is $(\sigma″(w) < 0) \cdot (\varphi > 0) \cdot (1 - e^{-2w\mu} > 0) < 0$ "
+               "on w > 0, so "
                "g′(μ) < 0; by evenness g′(μ) > 0 for μ < 0. Hence g has its unique maximum at μ = 0 and "
                "decreases as |μ| grows: centring the inputs (BatchNorm) maximises the expected σ′.",
                "sign of the integrand")

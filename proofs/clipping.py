@@ -41,7 +41,7 @@ class GradientClipping(Proof):
     id = "gradient-clipping"
     section = "3(4) 解决梯度问题"
     title = "Clipping by norm caps ‖g‖ at θ and keeps the direction"
-    quote = r"g \leftarrow min(1, {θ \over ||g||})g … 也就是我们要求裁剪过后的向量的范数不能超过 θ"
+    quote = r"$$g \leftarrow min(1, {θ \over ||g||})g$$ … 也就是我们要求裁剪过后的向量的范数不能超过 $θ$"
     statement = ("For θ > 0 and g ≠ 0, g′ = min(1, θ/‖g‖)·g satisfies ‖g′‖ = min(‖g‖, θ) ≤ θ; g′ = c·g with "
                  "c > 0, so g′/‖g′‖ = g/‖g‖ (cosine 1); g′ = g when ‖g‖ ≤ θ and ‖g′‖ = θ exactly when ‖g‖ > θ.  "
                  "At g = 0 the formula divides by 0 (its continuous extension is g′ = 0).")
@@ -68,7 +68,7 @@ class GradientClipping(Proof):
         theta, s0, s1 = symbol("theta", positive=True), symbol("s", nonnegative=True), symbol("s", positive=True)
         small = theta / (1 + s0)
         factor = sp.Min(1, theta / small)
-        d.define(sp.Symbol("c_small"), factor, "c at ‖g‖ = θ/(1 + s), s ≥ 0 (SymPy's Min with θ/‖g‖ = 1 + s ≥ 1)")
+        d.define(sp.Symbol("c_small"), factor, "c at ‖g‖ = θ/(1 + s), s ≥ 0 (SymPy's min with θ/‖g‖ = 1 + s ≥ 1)")
         d.equal(factor, 1, "so g′ = 1·g = g: no clipping when ‖g‖ ≤ θ")
         th, sv = symbol("theta"), symbol("s")
         d.equal(th - th / (1 + sv), th * sv / (1 + sv), "θ − ‖g‖ with ‖g‖ = θ/(1 + s)")
@@ -77,7 +77,7 @@ class GradientClipping(Proof):
         # case ‖g‖ > θ: r = θ(1 + s), s > 0
         large = theta * (1 + s1)
         factor = sp.Min(1, theta / large)
-        d.define(sp.Symbol("c_large"), factor, "c at ‖g‖ = θ(1 + s), s > 0 (SymPy's Min with θ/‖g‖ = 1/(1 + s) < 1)")
+        d.define(sp.Symbol("c_large"), factor, "c at ‖g‖ = θ(1 + s), s > 0 (SymPy's min with θ/‖g‖ = 1/(1 + s) < 1)")
         d.equal(factor * large, theta, "‖g′‖ = c·‖g‖ = θ exactly when ‖g‖ > θ")
 
         # both cases at once, in t = ‖g‖/θ
@@ -127,5 +127,6 @@ class GradientClipping(Proof):
                                  f"max |1 − cos(g′, g)| = {angle:.2g}"))
         evidence.append(Evidence("cases", count, exact, exact, "rel 1e-12; exact identity",
                                  exact <= 1e-12 and identity,
-                                 f"‖g‖ > θ: max |‖g′‖ − θ|/θ = {exact:.2g}; ‖g‖ ≤ θ: g′ == g bitwise: {identity}"))
+                                 f"‖g‖ > θ: max |‖g′‖ − θ|/θ = {exact:.2g}; "
+                                 f"‖g‖ ≤ θ: g′ {'=' if identity else '≠'} g bitwise"))
         return evidence

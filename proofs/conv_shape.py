@@ -73,8 +73,8 @@ class ConvOutputShape(Proof):
     section = "5(2) 步幅（stride）和填充（padding）"
     title = "Output size of a convolution with padding and stride"
     quote = ("所谓填充就是在原来的矩阵周围填充几圈0，填充的圈数我们可以自己设置，所以我们就可以控制输出的矩阵大小了。"
-             " … 填充在输入周围添加额外的行/列，来控制输出形状的减少量；"
-             "步幅是每次滑动核窗口时的行/列的步长，可以成倍的减少输出形状")
+             " … 填充在输入周围添加额外的行/列，来控制输出形状的减少量"
+             " … 步幅是每次滑动核窗口时的行/列的步长，可以成倍的减少输出形状")
     statement = ("Along one axis the output has ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1 positions "
                  "(n input, k kernel, p zeros per side, stride s, dilation d; the window must fit: "
                  "d(k − 1) + 1 ≤ n + 2p). It equals d2l's ⌊(n − k + 2p + s)/s⌋ for d = 1; for s = 1 it is "
@@ -100,7 +100,7 @@ class ConvOutputShape(Proof):
                 "⌊m/s⌋ is the largest integer ≤ m/s (s > 0)")
         count = sp.Sum(1, (j, 0, sp.floor(LAST / s)))
         dv.define(count, count.doit(), "SymPy counts the integers 0 … ⌊m/s⌋")
-        dv.equal(count.doit(), FORMULA, "this count is the library's conv_output_formula()")
+        dv.equal(count.doit(), FORMULA, "this count is the output-size formula of derive's convolution module")
 
         # s = 1: the familiar n − k + 1 (with p and d)
         out1 = n + 2 * p - d * (k - 1)
@@ -114,7 +114,7 @@ class ConvOutputShape(Proof):
         # d2l's form with total padding p_h = 2p and d = 1
         dv.equal((n - k + 2 * p + s) / s, (n + 2 * p - k) / s + 1, "split the fraction")
         dv.equal(sp.floor((n - k + 2 * p + s) / s), FORMULA.subs(d, 1),
-                 "⌊x + 1⌋ = ⌊x⌋ + 1, so d2l's ⌊(n − k + p_h + s)/s⌋ with p_h = 2p is the same count")
+                 r"⌊x + 1⌋ = ⌊x⌋ + 1, so d2l's $\lfloor (n - k + p_h + s)/s \rfloor$ with $p_h = 2p$ is the same count")
 
         # padding that keeps the size
         keep = sp.solve(sp.Eq(out1, n), p)
@@ -124,7 +124,9 @@ class ConvOutputShape(Proof):
         _substitute(dv, keep[0], (d, k), (1, 2 * rr + 1), rr, "d = 1, odd k = 2r + 1: p = r = (k − 1)/2 rings of zeros")
         even = keep[0].subs({d: 1, k: 2 * rr + 2})
         dv.define(sp.Symbol("p*(k = 2r + 2)"), even,
-                  f"d = 1, even k: solve gives r + 1/2, integer: {even.is_integer}, so no padding keeps the size")
+                  f"d = 1, even k: solving gives r + 1/2, "
+                  f"{'not an integer' if even.is_integer is False else 'not known to be an integer'}, "
+                  "so no padding keeps the size")
         dv.note("the seed's claim holds: p controls how much the output shrinks, by 2p − d(k − 1) relative to n",
                 "output − n = 2p − d(k − 1) for s = 1")
 
@@ -183,9 +185,9 @@ class ConvOutputShape(Proof):
         return Evidence("exhaustive enumeration", cases, float(worst), float(worst), "exact integers",
                         mismatches == 0 and cases + unfit == total,
                         f"n ≤ 12, k ≤ 5, p ≤ 3, s ≤ 4, d ≤ 3: {cases} cases where the window fits, "
-                        f"{mismatches} mismatches between the enumerated window count, conv_output_size, "
+                        f"{mismatches} mismatches between the enumerated window count, the library's output size, "
                         f"the SymPy formula, the ceiling form and (d = 1) d2l's form; "
-                        f"{unfit} cases where it does not fit, all raising ValueError")
+                        f"{unfit} cases where it does not fit, all refused with an error")
 
     @staticmethod
     def _reference_values():
@@ -205,8 +207,8 @@ class ConvOutputShape(Proof):
             worst = max(worst, float(np.max(np.abs(got - expected))) if got.size == expected.size else math.inf)
             count += 1
         return Evidence("NumPy reference", count, worst, worst, "abs err ≤ 1e-12", worst <= 1e-12,
-                        f"{count} random (n, k, p, s, d) and data (seed 1): window values match "
-                        "np.correlate(pad(x, p), dilated kernel, 'valid')[::s]")
+                        f"{count} random (n, k, p, s, d) and data (seed 1): window values match NumPy's "
+                        "'valid' correlation of the zero-padded input with the dilated kernel, every s-th position")
 
     @staticmethod
     def _ceiling_identity():

@@ -169,18 +169,20 @@ class ConvolutionDefinitions(Proof):
     id = "convolution-definitions"
     section = "5 卷积"
     title = "The continuous and discrete convolution"
-    quote = (r"f(x) * g(x)=\int_{-\infty}^{\infty} f(\tau)g(x-\tau) d\tau ... "
-             r"x(n) * y(n) = \sum_{i=-\infty}^{\infty} x(\tau) y(n-\tau) ... 其中 $n$ 要求为整数。")
-    statement = ("(f * g)(x) = ∫ f(τ) g(x − τ) dτ is right (example: e^{−τ²} * e^{−2τ²} = √(π/3)·e^{−2x²/3}, "
-                 "and f * g = g * f). The discrete formula as written sums over i a term that does not "
-                 "contain i: Σ_{i=−N}^{N} x(τ)y(n − τ) = (2N + 1)·x(τ)y(n − τ), which diverges and depends "
-                 "on a free τ; for x = y = δ at n = τ = 0 it tends to ∞, not (δ * δ)(0) = 1.")
+    quote = (r"$$f(x) * g(x)=\int_{-\infty}^{\infty} f(\tau)g(x-\tau) d\tau$$ … "
+             r"$$x(n) * y(n) = \sum_{i=-\infty}^{\infty} x(\tau) y(n-\tau)$$ … 其中 $n$ 要求为整数。")
+    statement = (r"(f * g)(x) = ∫ f(τ) g(x − τ) dτ is right (example: "
+                 r"$e^{-\tau^2} * e^{-2\tau^2} = \sqrt{\pi/3}\, e^{-2x^2/3}$, and f * g = g * f). The discrete "
+                 r"formula as written sums over i a term that does not contain i: "
+                 r"$\sum_{i=-N}^{N} x(\tau) y(n - \tau) = (2N + 1)\, x(\tau) y(n - \tau)$, which diverges and "
+                 r"depends on a free τ; for x = y = δ at n = τ = 0 it tends to ∞, not (δ * δ)(0) = 1.")
     expected = "refuted"
     erratum = True
     why_wrong = ("The discrete formula sums over i a term that does not contain i: over i = −N…N it is (2N + "
                  "1)·x(τ)y(n − τ), which diverges and depends on a free τ; the summation index must be τ.")
-    correction = ("(x * y)(n) = Σ_{τ=−∞}^{∞} x(τ) y(n − τ) for integer n (summation index τ); it is "
-                  "commutative: substituting τ → n − τ gives Σ_τ y(τ) x(n − τ) = (y * x)(n).")
+    correction = (r"$(x * y)(n) = \sum_{\tau=-\infty}^{\infty} x(\tau)\, y(n - \tau)$ for integer n (summation "
+                  r"index τ); it is commutative: substituting τ → n − τ gives "
+                  r"$\sum_\tau y(\tau)\, x(n - \tau) = (y * x)(n)$.")
 
     def derive(self):
         d = Derivation()
@@ -195,12 +197,12 @@ class ConvolutionDefinitions(Proof):
             d.define(sp.Integral(sp.exp(-3 * (t - centre)**2), (t, -sp.oo, sp.oo)), bell, "SymPy's integrate")
             values.append(outside * bell)
         d.equal(values[0], sp.sqrt(sp.pi / 3) * outside,
-                "(f * g)(x) is the known Gaussian convolution √(π/(a+b))·e^{−ab x²/(a+b)}, a = 1, b = 2")
+                r"(f * g)(x) is the known Gaussian convolution $\sqrt{\pi/(a+b)}\, e^{-ab x^2/(a+b)}$, a = 1, b = 2")
         d.equal(values[1], values[0], "and (g * f)(x) = (f * g)(x) on the example")
         F, G = sp.Function("f"), sp.Function("g")
         general = sp.Integral(F(t) * G(x - t), (t, -sp.oo, sp.oo))
         d.define(general, general.transform(t, (x - u, u)),
-                 "SymPy's Integral.transform, τ = x − u: dτ = −du and the limits swap back")
+                 "SymPy's change of variables τ = x − u in the integral: dτ = −du and the limits swap back")
         d.equal(general.transform(t, (x - u, u)), sp.Integral(G(u) * F(x - u), (u, -sp.oo, sp.oo)),
                 "so f * g = g * f for all integrable f, g")
         d.note("The continuous definition is correct; writing f(x) * g(x) for (f * g)(x) is the usual "
@@ -211,7 +213,7 @@ class ConvolutionDefinitions(Proof):
         X, Y = sp.Function("x"), sp.Function("y")
         seed_window = sp.Sum(X(tau) * Y(n - tau), (i, -N, N))
         d.define(seed_window, seed_window.doit(),
-                 "SymPy's Sum.doit(): the sum runs over i, but its term contains τ, not i: 2N + 1 equal terms")
+                 "SymPy evaluates the sum: it runs over i, but its term contains τ, not i: 2N + 1 equal terms")
         delta = lambda m: sp.KroneckerDelta(m, 0)
         seed_at = {s: sp.Sum(delta(s) * delta(-s), (i, -N, N)).doit() for s in (0, 1)}
         d.define(sp.Sum(delta(0) * delta(0), (i, -N, N)), seed_at[0], "x = y = δ, n = 0, τ = 0")
@@ -226,11 +228,11 @@ class ConvolutionDefinitions(Proof):
         d.note("Correction: the summation index must be τ, the variable in x(τ) y(n − τ).", "erratum")
         corrected = sp.Sum(X(tau) * Y(n - tau), (tau, -sp.oo, sp.oo))
         swapped = corrected.change_index(tau, n - tau, v)
-        d.define(corrected, swapped, "SymPy's change_index: v = n − τ runs over all integers as τ does")
+        d.define(corrected, swapped, "SymPy's change of summation index: v = n − τ runs over all integers as τ does")
         d.equal(swapped, sp.Sum(Y(v) * X(n - v), (v, -sp.oo, sp.oo)), "so x * y = y * x")
         a, b = symbols_of("a", 3), symbols_of("b", 4)
         for m, (ab, ba) in enumerate(zip(convolve(a, b), convolve(b, a))):
-            d.equal(ab, ba, f"(a * b)[{m}] = (b * a)[{m}] for sequences supported on 0..2 and 0..3")
+            d.equal(ab, ba, f"(a * b)[{m}] = (b * a)[{m}] for sequences supported on 0…2 and 0…3")
         return d
 
     def evidence(self):
@@ -249,13 +251,16 @@ class ConvolutionDefinitions(Proof):
         closed = np.sqrt(np.pi / 3) * np.exp(-2 * xs**2 / 3)
         windows = np.arange(0, 51)  # the seed's sum adds the term δ(0)δ(0) = 1 once per i in −N..N
         seed_sums = [np.ones(2 * w + 1).sum() for w in windows]
-        return [agreement("corrected definition vs numpy.convolve", mine, numpys,
-                          "100 random sequence pairs of lengths 1..11 (seed 0)"),
-                agreement("commutativity, numpy.convolve", numpys, swapped, "np.convolve(a, b) vs np.convolve(b, a)"),
+        return [agreement("corrected definition vs NumPy's convolve", mine, numpys,
+                          "100 random sequence pairs of lengths 1 to 11 (seed 0)"),
+                agreement("commutativity, NumPy's convolve", numpys, swapped,
+                          "NumPy's convolution of a with b vs of b with a"),
                 agreement("Gaussian convolution by quadrature", quad, closed,
-                          "trapezoid rule on [−10, 10], step 1e-3, at 50 random x vs √(π/3)e^{−2x²/3}", 1e-8),
+                          r"trapezoid rule on [−10, 10], step 1e-3, at 50 random x vs "
+                          r"$\sqrt{\pi/3}\, e^{-2x^2/3}$", 1e-8),
                 agreement("seed's window sum on impulses", seed_sums, 2 * windows + 1,
-                          "Σ_{i=−N}^{N} δ(0)δ(0) for N = 0..50 is 2N + 1, unbounded (the convolution is 1)", 0.0)]
+                          r"$\sum_{i=-N}^{N} \delta(0)\delta(0)$ for N = 0…50 is 2N + 1, unbounded "
+                          "(the convolution is 1)", 0.0)]
 
 
 # --- 5 卷积: the CNN "convolution" --------------------------------------------------------------
@@ -264,9 +269,9 @@ class CnnCrossCorrelation(Proof):
     id = "cnn-cross-correlation"
     section = "5 卷积"
     title = "The CNN 'convolution' is cross-correlation, i.e. convolution with a flipped kernel"
-    quote = ("但是很可惜，卷积神经网络中的卷积并不是这个定义 ... 也就是对应位相乘之和相加 ... "
+    quote = ("但是很可惜，卷积神经网络中的卷积并不是这个定义 … 也就是对应位相乘之和相加 … "
              "有点类似离散卷积。所以我们后面也就是叫他卷积了。")
-    statement = ("(x ⋆ k)[i] = Σ_a x[i + a] k[a] = (x * flip k)[i + K − 1] with flip k[a] = k[K − 1 − a]; "
+    statement = ("(x ⋆ k)[i] = Σₐ x[i + a] k[a] = (x * flip k)[i + K − 1] with flip k[a] = k[K − 1 − a]; "
                  "in 2-D (X ⋆ K)[i, j] = (X * rot180 K)[i + p − 1, j + q − 1] for a p×q kernel.")
 
     def derive(self):
@@ -304,8 +309,8 @@ class CnnCrossCorrelation(Proof):
             X, K = rng.standard_normal((rng.integers(3, 9), rng.integers(3, 9))), rng.standard_normal((3, 3))
             windows.append(np.einsum("ijab,ab->ij", sliding_window_view(X, K.shape), K).ravel())
             rotated.append(numpy_convolve2d(X, K[::-1, ::-1])[2:X.shape[0], 2:X.shape[1]].ravel())
-        return [agreement("multiply-and-add vs numpy.correlate", direct, corr, "100 random (x, k) pairs (seed 0)"),
-                agreement("numpy.correlate vs numpy.convolve(x, k[::-1])", corr, conv, "'valid' mode, same pairs"),
+        return [agreement("multiply-and-add vs NumPy's correlate", direct, corr, "100 random (x, k) pairs (seed 0)"),
+                agreement("NumPy's correlate vs its convolve with the flipped kernel", corr, conv, "'valid' mode, same pairs"),
                 agreement("2-D: sliding windows vs full convolution with rot180 K", np.concatenate(windows),
                           np.concatenate(rotated), "50 random images up to 8×8, 3×3 kernels (seed 0)")]
 
@@ -314,7 +319,7 @@ class WorkedSum(Proof):
     id = "worked-sum"
     section = "5 卷积"
     title = "The worked example 2 − 10 + 1 − 5 + 23 − 24 = −13"
-    quote = "所以也就是： 2-10+1-5+23-24=-13"
+    quote = "所以也就是： $2-10+1-5+23-24=-13$。"
     statement = "2 − 10 + 1 − 5 + 23 − 24 = −13."
 
     TERMS = (2, -10, 1, -5, 23, -24)
@@ -342,10 +347,10 @@ class TranslationEquivariance(Proof):
     section = "5(1) 性质：平移不变性"
     title = "Convolution is translation-equivariant, not invariant"
     quote = ("因为卷积核不依赖物体的位置，只依赖自己的值以及物体的值，所以就算一个物体出现在一张图片中的不同位置，"
-             "卷积操作也可以得到同样的结果，这就是卷积的平移不变性。")
+             "卷积操作也可以得到同样的结果，这就是卷积的**平移不变性**。")
     statement = ("Shifting the input does not leave the output the same: an impulse at position 2 or 3 gives "
                  "different outputs. Instead conv(S x) = S conv(x): exactly for the circular correlation, and "
-                 "in the interior for the 'valid' one; max_i of a circular correlation is shift-invariant.")
+                 r"in the interior for the 'valid' one; $\max_i$ of a circular correlation is shift-invariant.")
     expected = "refuted"
     erratum = True
     why_wrong = ("Shifting the input shifts the output instead of leaving it the same (an impulse at position 2 or "
@@ -395,7 +400,7 @@ class TranslationEquivariance(Proof):
             gaps.append(np.abs(np.correlate(np.roll(x, s), k, "valid") - np.correlate(x, k, "valid")).max())
         gaps = np.array(gaps)
         return [agreement("circular equivariance", np.concatenate(eq_l), np.concatenate(eq_r),
-                          "200 random x, k and shifts 1..4 (seed 0)"),
+                          "200 random x, k and shifts 1 to 4 (seed 0)"),
                 agreement("global max invariance", inv_l, inv_r, "same draws"),
                 Evidence("outputs change under a shift", gaps.size, float(gaps.min()), float("inf"),
                          "min gap > 0.1", bool(gaps.min() > 0.1),
@@ -407,10 +412,11 @@ class ConvolutionLocality(Proof):
     section = "5(1) 性质：局部性"
     title = "Each output depends only on its window; the receptive field grows with depth"
     quote = ("因为卷积操作只依赖于卷积核的大小，如果卷积核加大，那么可以理解为看的视野变大了，卷积核变小了，"
-             "看的视野也就变小了，这就是卷积操作的局部性。")
-    statement = ("For y = x ⋆ k (n = 7, K = 3): ∂y[i]/∂x[j] = k[j − i] if 0 ≤ j − i < 3, else 0. For two stacked "
-                 "layers z = (x ⋆ k) ⋆ q: ∂z[i]/∂x[j] = Σ_b q[b] k[j − i − b] = (k * q)[j − i], non-zero exactly for "
-                 "0 ≤ j − i ≤ 4, a receptive field of 5 = 3 + 3 − 1 inputs.")
+             "看的视野也就变小了，这就是卷积操作的**局部性**。")
+    statement = (r"For y = x ⋆ k (n = 7, K = 3): ∂y[i]/∂x[j] = k[j − i] if 0 ≤ j − i < 3, else 0. For two "
+                 r"stacked layers z = (x ⋆ k) ⋆ q: "
+                 r"$\partial z[i]/\partial x[j] = \sum_b q[b]\, k[j - i - b] = (k * q)[j - i]$, "
+                 r"non-zero exactly for 0 ≤ j − i ≤ 4, a receptive field of 5 = 3 + 3 − 1 inputs.")
 
     def derive(self):
         d = Derivation()
@@ -420,8 +426,8 @@ class ConvolutionLocality(Proof):
             row = [derivative(out, xj) for xj in x]
             d.equal(sp.Add(*(tj * r for tj, r in zip(t, row))), sp.Add(*(t[j] * band(k, i, j) for j in range(7))),
                     f"row {i} of the Jacobian (rule table) times a tangent t of independent symbols")
-        d.note("Each row identity is a polynomial identity in the independent t_j, so it states "
-               "∂y[i]/∂x[j] = k[j − i] on the window and 0 off it for all 5 × 7 = 35 pairs.", "coefficients of t_j")
+        d.note("Each row identity is a polynomial identity in the independent tⱼ, so it states "
+               "∂y[i]/∂x[j] = k[j − i] on the window and 0 off it for all 5 × 7 = 35 pairs.", "coefficients of tⱼ")
 
         z = correlate(y, q)
         reach = lambda i, j: sp.Add(*(q[b] * k[j - i - b] for b in range(3) if 0 <= j - i - b < 3))
@@ -429,7 +435,7 @@ class ConvolutionLocality(Proof):
         for i, out in enumerate(z):
             row = [sp.expand(derivative(out, xj)) for xj in x]
             d.equal(sp.Add(*(tj * r for tj, r in zip(t, row))), sp.Add(*(t[j] * reach(i, j) for j in range(7))),
-                    f"two layers, row {i}: ∂z[{i}]/∂x[j] = Σ_b q[b]·k[j − {i} − b]")
+                    rf"two layers, row {i}: $\partial z[{i}]/\partial x[j] = \sum_b q[b]\, k[j - {i} - b]$")
             fields.append([j for j, r in enumerate(row) if r != 0])
         d.define(symbol("receptive_fields"), sp.Matrix(fields), "the j with ∂z[i]/∂x[j] ≢ 0, for i = 0, 1, 2")
         d.equal(sp.Integer(len(fields[0])), 3 + 3 - 1, "two 3-wide layers see K + K − 1 = 5 inputs")
@@ -455,5 +461,5 @@ class ConvolutionLocality(Proof):
         return evidence + [
             agreement(f"NumPy Jacobian, {depth} layer{'s' if depth > 1 else ''}", np.concatenate(found[depth]),
                       np.concatenate(expected[depth]),
-                      f"central differences (h = 1e-6) of np.correlate at 20 random x, k, q (seed 0) vs the band "
+                      f"central differences (h = 1e-6) of NumPy's correlate at 20 random x, k, q (seed 0) vs the band "
                       f"of width {3 if depth == 1 else 5}", 1e-7) for depth in (1, 2)]

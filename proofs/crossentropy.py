@@ -44,7 +44,7 @@ from derive.extrema import extremum
 from derive.graph import Graph, softmax
 from derive.lang import Domain
 from derive.ops import derivative
-from derive.render.printing import text
+from derive.render.printing import latex
 from derive.symbols import symbol
 
 UNIT = Domain(sp.Interval.Lopen(0, 1))
@@ -63,49 +63,50 @@ def cross_entropy(y, q):
 class OneHotCrossEntropy(Proof):
     id = "one-hot-cross-entropy"
     section = "4(3) 独热编码"
-    title = "Cross-entropy with a one-hot label is −log ŷ_t"
+    title = r"Cross-entropy with a one-hot label is $-\log \hat y_t$"
     quote = ("显然如果图片描述的对象是狗的话，那么三个变量的取值就应该是 ${0,1,0}$ 。我们可以写作: $ Y = [0,1,0]$ "
              "其中 $\\bar y$ 就是由 $y_1,y_2,y_3$ 组成的向量。 … $$l(y,\\hat y) = - \\sum_{j=1} ^ q {y_j log \\hat y_j}$$"
              " … 例如，我们预测值是 [0.1,0.8,0.1],对应的真正结果是 [0,1,0] ，那么我们的交叉熵损失就是：  $-log (0.8)$")
-    statement = ("For a one-hot y = e_t (y_t = 1, yⱼ = 0 otherwise), l(y, ŷ) = −Σⱼ yⱼ log ŷⱼ = −log ŷ_t; "
-                 "for ŷ = [0.1, 0.8, 0.1], y = [0, 1, 0] it is −log 0.8 = log(5/4) ≈ 0.2231, and −log ŷ_t "
-                 "decreases in ŷ_t ∈ (0, 1], to +∞ as ŷ_t → 0.")
+    statement = (r"For a one-hot $y = e_t$ ($y_t = 1$, yⱼ = 0 otherwise), "
+                 r"$l(y, \hat y) = -\sum_j y_j \log \hat y_j = -\log \hat y_t$; for ŷ = [0.1, 0.8, 0.1], "
+                 r"y = [0, 1, 0] it is −log 0.8 = log(5/4) ≈ 0.2231, and $-\log \hat y_t$ decreases in "
+                 r"$\hat y_t \in (0, 1]$, to +∞ as $\hat y_t \to 0$.")
     erratum = True
-    why_wrong = ("The one label is written three ways, Y, ȳ and {0,1,0} (with set braces, which make the set {0, "
-                 "1}); it is one vector y = (0, 1, 0), and its loss is −log ŷ₂ = −ln 0.8 ≈ 0.2231 with the natural "
-                 "log.")
-    correction = ("The one-hot label of 'dog' is the vector y = (y₁, y₂, y₃) = (0, 1, 0): one symbol for it "
-                  "(the seed writes Y, then calls it ȳ, and writes {0,1,0} with set braces, which would be the "
-                  "set {0, 1}); the loss is then −log ŷ₂ (natural log: −ln 0.8 ≈ 0.2231).")
+    why_wrong = (r"The one label is written three ways, Y, $\bar y$ and $\{0,1,0\}$ (with set braces, which make "
+                 r"the set $\{0, 1\}$); it is one vector y = (0, 1, 0), and its loss is −log ŷ₂ = −ln 0.8 ≈ 0.2231 "
+                 "with the natural log.")
+    correction = (r"The one-hot label of 'dog' is the vector y = (y₁, y₂, y₃) = (0, 1, 0): one symbol for it "
+                  r"(the seed writes Y, then calls it $\bar y$, and writes $\{0,1,0\}$ with set braces, which would "
+                  r"be the set $\{0, 1\}$); the loss is then −log ŷ₂ (natural log: −ln 0.8 ≈ 0.2231).")
 
     def derive(self):
         d = Derivation()
-        d.note("the seed writes the label as '{0,1,0}' (set braces: as a set that is {0, 1}), names it Y, "
-               "and then says 'ȳ is the vector made of y₁, y₂, y₃': three names for one vector",
+        d.note(r"the seed writes the label as '$\{0,1,0\}$' (set braces: as a set that is $\{0, 1\}$), names "
+               r"it Y, and then says '$\bar y$ is the vector made of y₁, y₂, y₃': three names for one vector",
                "notation slip; the content (an ordered vector with a single 1) is right")
         ys, yh = [symbol(f"y_{i}") for i in (1, 2, 3)], [symbol(f"yhat_{i}") for i in (1, 2, 3)]
         loss = cross_entropy(ys, yh)
         d.define(sp.Symbol("l(y, ŷ)"), loss, "the seed's loss with q = 3 classes")
         for t in (1, 2, 3):
             onehot = tuple(int(i == t) for i in (1, 2, 3))
-            substitute(d, loss, tuple(ys), onehot, -sp.log(yh[t - 1]), f"y = e_{t}: only the term j = {t} survives")
+            substitute(d, loss, tuple(ys), onehot, -sp.log(yh[t - 1]), f"$y = e_{t}$: only the term j = {t} survives")
         tt, jj = symbol("t", integer=True), symbol("j", integer=True)
         K = symbol("K", integer=True, positive=True)
         yhat = sp.IndexedBase("yhat", positive=True)
         general = -sp.Sum(sp.KroneckerDelta(jj, tt) * sp.log(yhat[jj]), (jj, 1, K))
         d.define(general, _in_range(general.doit(), tt, K),
-                 "any K, y = e_t (yⱼ = δⱼₜ): SymPy's doit keeps j = t (branch 1 ≤ t ≤ K)")
+                 r"any K, $y = e_t$ (yⱼ = δⱼₜ): SymPy evaluates the sum, keeping j = t (branch 1 ≤ t ≤ K)")
         example = substitute(d, loss, tuple(ys) + tuple(yh), (0, 1, 0) + SEED_PREDICTION,
                              -sp.log(sp.Rational(8, 10)), "the seed's example in exact rationals: −log(0.8)")
         d.equal(example, sp.log(sp.Rational(5, 4)), "= log(5/4)")
-        d.define(sp.Symbol("−log(0.8) to 10 digits"), sp.N(example, 10), "evalf")
+        d.define(sp.Symbol("−log(0.8) to 10 digits"), sp.N(example, 10), "SymPy's numerical evaluation")
         u = symbol("u")
         slope = derivative(-sp.log(u), u)
         d.define(sp.Derivative(-sp.log(u), u), slope, "rule table")
         d.holds(slope, "<", 0, "the lower the predicted probability of the true class, the larger the loss",
                 assume={"u": UNIT})
         d.define(sp.Limit(-sp.log(u), u, 0, "+"), sp.limit(-sp.log(u), u, 0, "+"),
-                 "SymPy's limit: the loss is unbounded as ŷ_t → 0")
+                 r"SymPy's limit: the loss is unbounded as $\hat y_t \to 0$")
         return d
 
     def evidence(self):
@@ -122,7 +123,7 @@ class OneHotCrossEntropy(Proof):
         exact = math.log(1.25)
         return [Evidence("numeric identity", labels.size, err, err, "abs err ≤ 1e-12",
                          err <= 1e-12, "100000 random softmax outputs (K = 3, logits N(0, 9)) and one-hot labels "
-                         "(seed 0): −Σ yⱼ log ŷⱼ = −log ŷ_t"),
+                         r"(seed 0): $-\sum_j y_j \log \hat y_j = -\log \hat y_t$"),
                 Evidence("seed's example", 1, abs(seed_value - exact), abs(seed_value - exact) / exact,
                          "abs err ≤ 1e-15", abs(seed_value - exact) <= 1e-15,
                          f"−Σ yⱼ log ŷⱼ at [0.1, 0.8, 0.1], [0, 1, 0] is {seed_value:.10f} = log(5/4)")]
@@ -185,17 +186,18 @@ class SoftmaxCrossEntropyGradient(Proof):
         loss = -sp.Sum(y[i] * sp.log(yhat(i)), (i, 1, K))
         d.define(sp.Symbol("l"), loss, "cross-entropy of softmax(o), K classes")
         grad = derivative(loss, o[j])
-        d.define(sp.Derivative(sp.Symbol("l"), o[j]), grad, "rule table under the sum, ∂o_k/∂o_j = δ_kj")
+        d.define(sp.Derivative(sp.Symbol("l"), o[j]), grad, r"rule table under the sum, $\partial o_k / \partial o_j = \delta_{kj}$")
         inner = sp.Sum(sp.exp(o[k]) * sp.KroneckerDelta(j, k), (k, 1, K))
         picked = _in_range(inner.doit(), j, K)
-        d.define(inner, picked, "the delta picks k = j (SymPy's doit, branch 1 ≤ j ≤ K)")
+        d.define(inner, picked, "the delta picks k = j (SymPy evaluates the sum, branch 1 ≤ j ≤ K)")
         grad = grad.xreplace({inner: picked})
         jacobian_form = -sp.Sum(y[i] * (sp.KroneckerDelta(i, j) - yhat(j)), (i, 1, K))
         d.equal(_summand(grad), _summand(jacobian_form),
                 "summand by summand: −yᵢ·(∂ŷᵢ/∂oⱼ)/ŷᵢ = −yᵢ(δᵢⱼ − ŷⱼ), the softmax Jacobian ŷᵢ(δᵢⱼ − ŷⱼ)")
-        d.note(f"so ∂l/∂oⱼ = {text(jacobian_form)}", "the two sums have the same limits and equal summands")
+        d.note(rf"so $\partial l / \partial o_j = {latex(jacobian_form)}$",
+               "the two sums have the same limits and equal summands")
         evaluated = _in_range(jacobian_form.doit(), j, K)
-        d.define(jacobian_form, evaluated, "SymPy's doit: Σᵢ yᵢ δᵢⱼ = yⱼ (branch 1 ≤ j ≤ K)")
+        d.define(jacobian_form, evaluated, "SymPy evaluates the sum: Σᵢ yᵢ δᵢⱼ = yⱼ (branch 1 ≤ j ≤ K)")
         sum_y = sp.Sum(y[i], (i, 1, K))
         general = yhat(j) * sum_y - y[j]
         d.equal(evaluated, general, "take the constant ŷⱼ out of the sum: ∂l/∂oⱼ = ŷⱼ·Σᵢ yᵢ − yⱼ")
@@ -218,18 +220,18 @@ class SoftmaxCrossEntropyGradient(Proof):
         total = sp.Add(*(sp.exp(oj) for oj in o))
         sum_y = sp.Add(*y)
         d.note("the same loss as a graph, K = 4: p = softmax(o) (a family node with Jacobian pᵢ(δᵢⱼ − pⱼ)), "
-               "l = −Σⱼ yⱼ log pⱼ; reverse pass over o₁ … o₄", "derive.graph")
+               "l = −Σⱼ yⱼ log pⱼ; reverse pass over o₁ … o₄", "derive's computational graph")
         normalised = {y[3]: 1 - y[0] - y[1] - y[2]}
         unnormalised = dict(zip(y, (1, 1, 0, 0)))
         for jj, (oj, yj) in enumerate(zip(o, y)):
             soft = sp.exp(oj) / total
             d.equal(grad.expr[jj], soft * sum_y - yj,
-                    f"reverse pass, closed form: ∂l/∂o_{jj + 1} = p_{jj + 1}·Σy − y_{jj + 1}")
+                    rf"reverse pass, closed form: $\partial l / \partial o_{jj + 1} = p_{jj + 1} \sum_k y_k - y_{jj + 1}$")
             d.equal(grad.expr[jj].xreplace(normalised), soft - yj.xreplace(normalised),
-                    f"with y₄ = 1 − y₁ − y₂ − y₃ (Σy = 1): p_{jj + 1} − y_{jj + 1}")
+                    f"with y₄ = 1 − y₁ − y₂ − y₃ (Σy = 1): $p_{jj + 1} - y_{jj + 1}$")
         first = grad.expr[0].xreplace(unnormalised)
-        d.define(sp.Symbol("∂l/∂o_1 at y = [1, 1, 0, 0]"), first, "the graph's gradient, computed")
-        d.define(sp.Symbol("∂l/∂o_1 − (p_1 − y_1) at y = [1, 1, 0, 0]"), first - (sp.exp(o[0]) / total - 1),
+        d.define(sp.Symbol("∂l/∂o₁ at y = [1, 1, 0, 0]"), first, "the graph's gradient, computed")
+        d.define(sp.Symbol("∂l/∂o₁ − (p₁ − y₁) at y = [1, 1, 0, 0]"), first - (sp.exp(o[0]) / total - 1),
                  "SymPy: the excess is p₁·(Σy − 1) = p₁ > 0, so the formula ŷ − y needs Σy = 1")
         d.note("so ∂l/∂oⱼ = ŷⱼ − yⱼ is a consequence of Σy = 1; for an unnormalised y the extra term "
                "ŷⱼ(Σy − 1) remains (shown for y = [1, 1, 0, 0] above and numerically below)",
@@ -269,7 +271,7 @@ class CrossEntropyMinimum(Proof):
     quote = ("交叉熵函数描述的是一个从我们主观概率为 $y$ 的观测者取观测结果为 $\\hat y$ 的惊讶程度，很显然，如果 $\\hat y =y$ ，"
              "那么我们就不会有惊讶，对应的交叉熵最小，反之则最大。")
     statement = ("For probability vectors y and q (qⱼ > 0): H(y, q) = −Σⱼ yⱼ log qⱼ ≥ H(y, y) = H(y), with equality "
-                 "iff q = y. H(y, q) is the expected surprisal −log q_J of an observer holding q when J ~ y; "
+                 r"iff q = y. H(y, q) is the expected surprisal $-\log q_J$ of an observer holding q when $J \sim y$; "
                  "its minimum H(y) is 0 only for a one-hot y (H([1/2, 1/2]) = log 2 > 0), and it has no maximum.")
     erratum = True
     why_wrong = ("The roles are reversed (H(y, ŷ) is the expected surprise of an observer holding ŷ at outcomes "
@@ -282,7 +284,7 @@ class CrossEntropyMinimum(Proof):
 
     def derive(self):
         d = Derivation()
-        d.note("the seed swaps the roles: H(y, ŷ) = E_{J~y}[−log ŷ_J] averages the surprisal under ŷ "
+        d.note(r"the seed swaps the roles: $H(y, \hat y) = \mathbb{E}_{J \sim y}[-\log \hat y_J]$ averages the surprisal under ŷ "
                "(the observer's beliefs) over outcomes J drawn from y (the labels)",
                "definition of cross-entropy; checked by Monte Carlo below")
         t = symbol("t")
@@ -305,7 +307,8 @@ class CrossEntropyMinimum(Proof):
                  "substitute: both sum to 1")
         d.note("so Σⱼ yⱼ log(qⱼ/yⱼ) ≤ Σⱼ (qⱼ − yⱼ) = 0 over the j with yⱼ > 0 (over that support Σ qⱼ ≤ 1, "
                "which only helps; terms with yⱼ = 0 vanish from both H(y, q) and H(y) as 0·log 0 = 0), "
-               "i.e. H(y, q) ≥ H(y); equality needs qⱼ/yⱼ = 1 on the support and Σ_support qⱼ = 1, i.e. q = y",
+               r"i.e. H(y, q) ≥ H(y); equality needs qⱼ/yⱼ = 1 on the support and $\sum_{j \in \text{support}} q_j = 1$, "
+               "i.e. q = y",
                "sum the termwise bound (Gibbs' inequality)")
         uu = symbol("u")
         d.define(sp.Limit(uu * sp.log(uu), uu, 0, "+"), sp.limit(uu * sp.log(uu), uu, 0, "+"),

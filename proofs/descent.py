@@ -75,7 +75,7 @@ class SteepestDescent(Proof):
     title = "The negative gradient is the direction of steepest descent"
     quote = "显然，我们应该往这个点的负梯度方向走。"
     statement = ("For g = ∇f(θ) ≠ 0 and every unit vector u: g·u ≥ −‖g‖, with equality only at "
-                 "u = −g/‖g‖ (Cauchy–Schwarz; shown in ℝ³); and d/dα f(θ − αg)|_{α=0} = −‖g‖² < 0, so "
+                 "u = −g/‖g‖ (Cauchy–Schwarz; shown in ℝ³); and d/dα f(θ − αg) = −‖g‖² < 0 at α = 0, so "
                  "f(θ − αg) = f(θ) − α‖g‖² + o(α) < f(θ) for all small α > 0; for f(θ) = ½θᵀAθ "
                  "exactly f(θ − αg) = f(θ) − α‖g‖² + ½α² gᵀAg.")
 
@@ -84,7 +84,8 @@ class SteepestDescent(Proof):
         dot = sum(gk * uk for gk, uk in zip(G, U))
         gg, uu = sum(v ** 2 for v in G), sum(v ** 2 for v in U)
         cross = sum((G[r] * U[c] - G[c] * U[r]) ** 2 for r in range(3) for c in range(r + 1, 3))
-        d.equal(gg * uu - dot ** 2, cross, "Lagrange's identity: ‖g‖²‖u‖² − (g·u)² = Σ_{i<j} (gᵢuⱼ − gⱼuᵢ)²")
+        d.equal(gg * uu - dot ** 2, cross,
+                r"Lagrange's identity: $\|g\|^2 \|u\|^2 - (g \cdot u)^2 = \sum_{i<j} (g_i u_j - g_j u_i)^2$")
         d.holds(cross, ">=", 0, "a sum of squares: so (g·u)² ≤ ‖g‖²‖u‖² (Cauchy–Schwarz)")
         norm = sp.sqrt(gg)
         shifted = sum((uk + gk / norm) ** 2 for uk, gk in zip(U, G))
@@ -111,7 +112,8 @@ class SteepestDescent(Proof):
         gq = gradient(quad)
         hess = gq[0] * (p * gq[0] + r * gq[1]) + gq[1] * (r * gq[0] + q * gq[1])
         d.equal(along(quad, -1), quad - alpha * (gq[0] ** 2 + gq[1] ** 2) + alpha ** 2 / 2 * hess,
-                "f = ½θᵀAθ, A = [[p, r], [r, q]]: f(θ − αg) = f(θ) − α‖g‖² + ½α² gᵀAg exactly")
+                r"f = ½θᵀAθ, $A = \begin{pmatrix} p & r \\ r & q \end{pmatrix}$: "
+                "f(θ − αg) = f(θ) − α‖g‖² + ½α² gᵀAg exactly")
         return d
 
     def evidence(self):
@@ -228,20 +230,21 @@ class LearningRateQuadratic(Proof):
     id = "learning-rate-quadratic"
     section = "2(2) 学习率"
     title = "Learning-rate regimes of gradient descent on a quadratic"
-    quote = ("我们假设得到的梯度为 Y，那么我们最后走的距离也就是 αY 。对于学习率，我们不可以设置地太大，"
+    quote = (r"我们假设得到的梯度为 $Y$ ，那么我们最后走的距离也就是 $\alpha Y$ 。 … 对于学习率，我们不可以设置地太大，"
              "这样子可能会导致移动的步伐太大，模型的损失值一直震荡，没有办法收敛。")
-    statement = ("On f(θ) = Lθ²/2 (L > 0), θ_{k+1} = θ_k − α f′(θ_k) gives θ_k = (1 − αL)^k θ₀ and "
-                 "f(θ_k) = (1 − αL)^{2k} f(θ₀).  With t = αL > 0: θ_k → 0 for every θ₀ iff 0 < t < 2; "
-                 "no sign change for 0 < t ≤ 1 (one step to the minimum at t = 1); alternating sign yet "
-                 "convergence for 1 < t < 2; θ_k = (−1)^k θ₀ at t = 2; |θ_k| → ∞ for t > 2 (θ₀ ≠ 0).  "
-                 "The step is −αY, of length α‖Y‖.")
+    statement = (r"On f(θ) = Lθ²/2 (L > 0), θₖ₊₁ = θₖ − α f′(θₖ) gives $\theta_k = (1 - \alpha L)^k\, \theta_0$ and "
+                 r"$f(\theta_k) = (1 - \alpha L)^{2k}\, f(\theta_0)$.  With t = αL > 0: θₖ → 0 for every θ₀ iff "
+                 r"0 < t < 2; no sign change for 0 < t ≤ 1 (one step to the minimum at t = 1); alternating sign yet "
+                 r"convergence for 1 < t < 2; $\theta_k = (-1)^k\, \theta_0$ at t = 2; |θₖ| → ∞ for t > 2 (θ₀ ≠ 0).  "
+                 r"The step is −αY, of length α‖Y‖.")
     erratum = True
-    why_wrong = ("The step is −αY, not αY, and on f = Lθ²/2 the iterates θₖ = (1 − αL)^k·θ₀ fail to converge only "
-                 "from α ≥ 2/L: for 1/L < α < 2/L they alternate in sign yet converge, and the loss f(θₖ) = (1 − "
-                 "αL)^(2k)·f(θ₀) never oscillates.")
+    why_wrong = (r"The step is −αY, not αY, and on f = Lθ²/2 the iterates $\theta_k = (1 - \alpha L)^k\, \theta_0$ "
+                 r"fail to converge only from α ≥ 2/L: for 1/L < α < 2/L they alternate in sign yet converge, and "
+                 r"the loss $f(\theta_k) = (1 - \alpha L)^{2k}\, f(\theta_0)$ never oscillates.")
     correction = ("The step is −αY (length α‖Y‖).  Too large a rate prevents convergence only from α ≥ 2/L "
                   "(L the largest curvature); for 1/L < α < 2/L the iterates oscillate in sign but still "
-                  "converge, and on a quadratic the loss itself never oscillates: f(θ_k) = (1 − αL)^{2k} f(θ₀).")
+                  "converge, and on a quadratic the loss itself never oscillates: "
+                  r"$f(\theta_k) = (1 - \alpha L)^{2k}\, f(\theta_0)$.")
     figures = (Figure(
         "learning-rate",
         "Gradient descent on f(θ) = θ²/2 gives θₖ = (1 − α)ᵏθ₀: α = 0.5 decreases monotonically, "
@@ -260,25 +263,27 @@ class LearningRateQuadratic(Proof):
                 "the move is −αY with Y = f′(θ): against the gradient, of length α|Y| (the seed's 'αY')")
         closed = (1 - alpha * L) ** k * theta0
         d.equal(step.xreplace({theta: closed}), (1 - alpha * L) ** (k + 1) * theta0,
-                "induction step: θ_k = (1 − αL)^k θ₀ (θ at k = 0 is θ₀)")
+                r"induction step: $\theta_k = (1 - \alpha L)^k\, \theta_0$ (θ at k = 0 is θ₀)")
         d.equal(f.xreplace({theta: closed}), (1 - alpha * L) ** (2 * k) * f.xreplace({theta: theta0}),
-                "f(θ_k) = (1 − αL)^{2k} f(θ₀): the loss ratio (1 − αL)² ≥ 0, so the loss is monotone")
+                r"$f(\theta_k) = (1 - \alpha L)^{2k}\, f(\theta_0)$: the loss ratio (1 − αL)² ≥ 0, "
+                "so the loss is monotone")
         d.equal((1 - alpha * L).xreplace({alpha: t / L}), 1 - t, "α = t/L")
         d.holds((1 - t) ** 2, "<", 1, "0 < t < 2: |1 − t| < 1", assume={"t": Domain(sp.Interval.open(0, 2))})
         d.equal(sp.limit((1 + c) ** -k, k, sp.oo), 0,
-                "sympy.limit; with |1 − t| = 1/(1 + c) < 1 (c > 0; or |1 − t| = 0): |θ_k| = |1 − t|^k |θ₀| → 0")
-        d.holds(1 - t, ">=", 0, "0 < t ≤ 1 (α ≤ 1/L): 1 − t ≥ 0, θ_k never changes sign",
+                r"SymPy's limit; with |1 − t| = 1/(1 + c) < 1 (c > 0; or |1 − t| = 0): "
+                r"$|\theta_k| = |1 - t|^k\, |\theta_0| \to 0$")
+        d.holds(1 - t, ">=", 0, "0 < t ≤ 1 (α ≤ 1/L): 1 − t ≥ 0, θₖ never changes sign",
                 assume={"t": Domain(sp.Interval.Lopen(0, 1))})
         d.equal(step.xreplace({alpha: 1 / L}), 0, "t = 1 (α = 1/L): the minimum in one step")
-        d.holds(1 - t, "<", 0, "1 < t < 2: 1 − t < 0, θ_{k+1}θ_k = (1 − t)^{2k+1}θ₀² < 0: alternating sign, "
-                "yet |1 − t| < 1 above, so θ_k → 0", assume={"t": Domain(sp.Interval.open(1, 2))})
+        d.holds(1 - t, "<", 0, r"1 < t < 2: 1 − t < 0, $\theta_{k+1} \theta_k = (1 - t)^{2k+1} \theta_0^2 < 0$: "
+                "alternating sign, yet |1 − t| < 1 above, so θₖ → 0", assume={"t": Domain(sp.Interval.open(1, 2))})
         flip = (1 - t).xreplace({t: 2}) ** k * theta0
         d.equal(flip.xreplace({k: k + 1}) - flip, -2 * (-1) ** k * theta0,
-                "t = 2 (α = 2/L): θ_k = (−1)^k θ₀ and |θ_{k+1} − θ_k| = 2|θ₀|: no limit for θ₀ ≠ 0, "
-                "while f(θ_k) = f(θ₀)")
+                r"t = 2 (α = 2/L): $\theta_k = (-1)^k\, \theta_0$ and |θₖ₊₁ − θₖ| = 2|θ₀|: no limit for θ₀ ≠ 0, "
+                "while f(θₖ) = f(θ₀)")
         d.holds((1 - t) ** 2, ">", 1, "t > 2: |1 − t| > 1", assume={"t": Domain(sp.Interval.open(2, sp.oo))})
-        d.note("|1 − t| = 1 + c, c > 0: 1/|θ_k| = (1 + c)^{−k}/|θ₀| → 0 by the limit above, so |θ_k| → ∞ "
-               "for θ₀ ≠ 0", "t > 2")
+        d.note(r"|1 − t| = 1 + c, c > 0: $1/|\theta_k| = (1 + c)^{-k}/|\theta_0| \to 0$ by the limit above, "
+               "so |θₖ| → ∞ for θ₀ ≠ 0", "t > 2")
         d.note("the seed says too large a rate makes 'the loss oscillate and never converge'; in fact "
                "oscillation (1/L < α < 2/L) still converges, non-convergence needs α ≥ 2/L, and on a "
                "quadratic the loss never oscillates (its ratio (1 − αL)² is ≥ 0); the seed's step 'αY' "
@@ -304,7 +309,7 @@ class LearningRateQuadratic(Proof):
                     "bounded" if np.all(signs < 0) and abs(abs(path[-1]) - theta0) < 1e-12 else
                     "diverges" if abs(path[-1]) > 1e2 else "other")
             wrong += seen != kind
-            lines.append(f"t={t}: {seen}")
+            lines.append(f"t = {t}: {seen}")
         return [Evidence("gradient-descent runs", len(regimes) * steps, worst, worst,
                          "closed form to 1e-12; regime as predicted", worst < 1e-12 and wrong == 0,
                          f"L = {L}, θ₀ = {theta0}, {steps} steps; " + ", ".join(lines))]

@@ -96,7 +96,7 @@ class DropoutUnbiased(Proof):
     id = "dropout-unbiased"
     section = SECTION
     title = "Inverted dropout is unbiased; its variance is p·x²/(1 − p)"
-    quote = r"E(x_i')=0\times p + (1-p) \times {x_i \over 1-p} = x_i"
+    quote = r"$$E(x_i')=0\times p + (1-p) \times {x_i \over 1-p} = x_i$$"
     statement = ("For p ∈ (0, 1) and x′ = 0 with probability p, x/(1 − p) with probability 1 − p: "
                  "E[x′] = p·0 + (1 − p)·x/(1 − p) = x, E[x′²] = x²/(1 − p), and "
                  "Var[x′] = E[x′²] − x² = p·x²/(1 − p), which grows without bound as p → 1.")
@@ -118,7 +118,7 @@ class DropoutUnbiased(Proof):
         d.equal(second - x ** 2, p * x ** 2 / (1 - p), "Var[x′] = E[x′²] − E[x′]²", assume=PROB)
         variance = p * x_pos ** 2 / (1 - p)
         d.define(sp.Limit(variance, p, 1, "-"), sp.limit(variance, p, 1, "-"),
-                 "sp.limit (x ≠ 0): dropping almost everything makes x′ very noisy")
+                 "SymPy's limit (x ≠ 0): dropping almost everything makes x′ very noisy")
         d.note("unbiased means the mean is kept; the noise p·x²/(1 − p) is what regularises",
                "the seed states the mean only")
         return d
@@ -141,7 +141,8 @@ class DropoutInference(Proof):
     title = "Dropout is switched off at inference; exact in expectation for a linear layer"
     quote = "正则化的方法只是在训练的时候用到，影响所有权重，而不会在推理的时候用到！"
     statement = ("With inverted dropout on the inputs of y = b + Σᵢ wᵢxᵢ (3 inputs, independent masks, "
-                 "p ∈ (0, 1)): E_masks[y_train] = b + Σᵢ wᵢxᵢ = y_inference, so the network is used at "
+                 r"p ∈ (0, 1)): $\mathbb{E}_{\text{masks}}[y_{\text{train}}] = b + \sum_i w_i x_i = y_{\text{inference}}$, "
+                 "so the network is used at "
                  "inference without dropout and without rescaling. Through a nonlinearity this is not exact "
                  "in general: E[σ(x′)] = p·σ(0) + (1 − p)·σ(x/(1 − p)), which at p = 1/2, x = 1 is "
                  "1/4 + σ(2)/2 < σ(1); for ReLU, E[ReLU(x′)] = ReLU(x) exactly.")
@@ -150,9 +151,10 @@ class DropoutInference(Proof):
         d = Derivation()
         layer = lambda *xs: b + sum(wi * xi for wi, xi in zip(WEIGHTS, xs))
         expected = mask_expectation(layer, INPUTS, 1 - p)
-        d.define(E(symbol("y_train")), expected, "sum over the 8 masks m ∈ {0,1}³ with P(m) = Π(1 − p)^mᵢ p^(1−mᵢ)")
+        d.define(E(symbol("y_train")), expected,
+                 r"sum over the 8 masks $m \in \{0, 1\}^3$ with $P(m) = \prod_i (1 - p)^{m_i} p^{1 - m_i}$")
         d.equal(mask_expectation(lambda *xs: sp.S.One, INPUTS, 1 - p), 1, "the mask probabilities sum to 1")
-        d.equal(expected, layer(*INPUTS), "linearity of expectation: E[y_train] = y_inference", assume=PROB)
+        d.equal(expected, layer(*INPUTS), r"linearity of expectation: $\mathbb{E}[y_{\text{train}}] = y_{\text{inference}}$", assume=PROB)
         d.note("penalties λΣ|wᵢ|, λΣwᵢ² enter only the training loss and dropout only the training forward pass; "
                "inference evaluates f(x; w) with the trained weights",
                "the regulariser acts through the weights it produced")
@@ -166,7 +168,7 @@ class DropoutInference(Proof):
         d.equal(sig_mean, p * sigmoid(0) + (1 - p) * sigmoid(x / (1 - p)), "E[σ(x′)] over the two outcomes")
         gap = sig_mean.subs({p: half, x: 1}) - sigmoid(1)
         d.define(sp.Function("gap")(half, 1), gap, "E[σ(x′)] − σ(x) at p = 1/2, x = 1, computed")
-        d.note(f"gap(1/2, 1) ≈ {float(gap.evalf(20)):.10f}", "evalf at 20 digits")
+        d.note(f"gap(1/2, 1) ≈ {float(gap.evalf(20)):.10f}", "evaluated to 20 digits")
         d.holds(to_elementary(gap), "<", 0, "a sigmoid after dropout is biased: the identity is exact only before a nonlinearity")
         d.note("so switching dropout off at inference is exact in expectation for each layer's pre-activation, "
                "and an approximation (the weight-scaling rule) for the network as a whole",

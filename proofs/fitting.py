@@ -126,8 +126,7 @@ class OverUnderfitting(Proof):
     id = "over-underfitting"
     section = SECTION
     title = "Training error falls with capacity; test error is U-shaped"
-    quote = ("过拟合就是在训练集上准确率良好，但是到测试集准确率就迅速下降。"
-             "欠拟合就是在训练集和测试集上都表现的很差。")
+    quote = "过拟合就是在训练集上准确率良好，但是到测试集准确率就迅速下降。 … 欠拟合就是在训练集和测试集上都表现的很差。"
     statement = ("Least-squares polynomials of degree k = 0…15 fitted to 20 samples of sin(2πx) + N(0, 0.3²): "
                  "the training error E*ₖ is non-increasing in k (Pₖ ⊂ Pₖ₊₁), while the error on 10 000 fresh "
                  "samples falls and then rises; degree 1 is bad on both sets (underfitting), degree 15 has a "
@@ -156,13 +155,13 @@ class OverUnderfitting(Proof):
         errors = [exact_least_squares(xs, ys, k) for k in range(6)]
         for k in range(5):
             d.define(sp.Function("E_min")(k + 1), errors[k + 1], "normal equations, exact rational arithmetic")
-            d.holds(errors[k + 1], "<=", errors[k], f"E*{k + 1} ≤ E*{k}")
+            d.holds(errors[k + 1], "<=", errors[k], f"E*{'₀₁₂₃₄₅'[k + 1]} ≤ E*{'₀₁₂₃₄₅'[k]}")
         d.equal(errors[5], 0, "degree n − 1 = 5 interpolates the 6 points: zero training error")
         curves = fitting_curves(0)
         best, train, test = curves["best"], curves["train"], curves["test"]
         for label, k in (("underfitting", UNDER), ("best", best), ("overfitting", OVER)):
             d.note(f"{label}: degree {k}, train MSE {train[k]:.4g}, test MSE {test[k]:.4g}",
-                   "computed by fitting_curves(0)")
+                   "computed by the experiment (seed 0)")
         d.note(f"noise variance {NOISE ** 2:.4g} is the floor of the test MSE; the best degree gets within "
                f"{test[best] - NOISE ** 2:.3g} of it", "irreducible error of the data")
         return d
@@ -180,7 +179,7 @@ class OverUnderfitting(Proof):
                      "train MSE " + ", ".join(f"{v:.3g}" for v in train)
                      + f" (seed 0); monotone also for {tally[0]}/20 further seeds"),
             Evidence("held-out test MSE by degree", test.size, float(test[-1] - test[best]),
-                     float(test[-1] / test[best]), "best degree in 3..6, below degree 0, degree 15 ≥ 10× best",
+                     float(test[-1] / test[best]), "best degree in 3…6, below degree 0, degree 15 ≥ 10× best",
                      u_shape,
                      f"best degree {best}: test MSE {test[best]:.4g}; degree 0 {test[0]:.4g}; degree 15 "
                      f"{test[-1]:.4g} ({test[-1] / test[best]:.3g}× the best); U-shape for {tally[1]}/20 "

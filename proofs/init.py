@@ -63,6 +63,12 @@ def two_unit_network():
 
 
 UNIT_PARAMS = (("u_11", "u_21"), ("u_12", "u_22"), ("c_1", "c_2"), ("v_1", "v_2"))
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def shown(name):
+    """A parameter's name as a reader sees it: "u_11" → "u₁₁"."""
+    return name.replace("_", "").translate(SUBSCRIPTS)
 
 
 def symmetric_point(g):
@@ -76,13 +82,13 @@ class ConstantInitSymmetry(Proof):
     id = "constant-init-symmetry"
     section = "3(4) 解决梯度问题"
     title = "Constant initialisation never breaks the symmetry of hidden units"
-    quote = "使用合适的初始化方式。初始化方式一般有三种：……2.随机初始化 3.固定初始化"
-    statement = ("For ŷ = v₁σ(u₁·x + c₁) + v₂σ(u₂·x + c₂) + b_o and C = (ŷ − y)²/2: C is invariant under "
+    quote = "**使用合适的初始化方式**。初始化方式一般有三种： … 2.随机初始化 … 3.固定初始化"
+    statement = ("For ŷ = v₁σ(u₁·x + c₁) + v₂σ(u₂·x + c₂) + bₒ and C = (ŷ − y)²/2: C is invariant under "
                  "swapping the two units; at any point with u₁ = u₂, c₁ = c₂, v₁ = v₂ the two units' partials "
                  "are equal (∂C/∂u₁ₖ = ∂C/∂u₂ₖ, ∂C/∂c₁ = ∂C/∂c₂, ∂C/∂v₁ = ∂C/∂v₂), so the gradient-descent "
                  "step θ ← θ − α∇C keeps them equal and, by induction, the units stay identical at every "
                  "step (for any data, the batch gradient being a sum of such gradients); when v₁ = v₂ = 0 "
-                 "(e.g. the all-zero start) ∂C/∂u_{jk} = 0.")
+                 "(e.g. the all-zero start) ∂C/∂uⱼₖ = 0.")
     erratum = True
     why_wrong = ("With constant weights the hidden units get equal gradients and stay equal at every step, so the "
                  "layer acts as a single unit (all-zero weights even give the hidden weights zero gradient): "
@@ -107,10 +113,10 @@ class ConstantInitSymmetry(Proof):
         at = symmetric_point(g)
         for one, two in UNIT_PARAMS:
             d.equal(grads[g[one]].xreplace(at), grads[g[two]].xreplace(at),
-                    f"reverse pass at the symmetric point: ∂C/∂{one} = ∂C/∂{two}")
+                    f"reverse pass at the symmetric point: ∂C/∂{shown(one)} = ∂C/∂{shown(two)}")
         for one, two in UNIT_PARAMS:
             d.equal((g[one] - alpha * grads[g[one]]).xreplace(at), (g[two] - alpha * grads[g[two]]).xreplace(at),
-                    f"after one step θ − α∇C, still {one} = {two}")
+                    f"after one step θ − α∇C, still {shown(one)} = {shown(two)}")
         d.note("by induction on the step count, a start with equal units (constant initialisation) keeps "
                "them equal forever; a batch gradient is a sum of per-example gradients, each symmetric",
                "the step maps the symmetric set into itself")
@@ -118,10 +124,10 @@ class ConstantInitSymmetry(Proof):
         a1, a2, c, v = (symbol(s) for s in ("a_1", "a_2", "c", "v"))
         d.equal(yhat, 2 * v * sigmoid(a1 * g["x_1"] + a2 * g["x_2"] + c) + g["b_o"],
                 "so the network is one hidden unit with output weight 2v: the second unit is wasted")
-        d.define(sp.Symbol("∂C/∂u₁₁"), grads[g["u_11"]], "reverse pass: every ∂C/∂u_{jk} carries the factor v_j")
+        d.define(sp.Symbol("∂C/∂u₁₁"), grads[g["u_11"]], "reverse pass: every ∂C/∂uⱼₖ carries the factor vⱼ")
         for name in ("u_11", "u_12", "u_21", "u_22"):
             d.equal(grads[g[name]].xreplace({g["v_1"]: 0, g["v_2"]: 0}), 0,
-                    f"v₁ = v₂ = 0 (e.g. all weights 0): ∂C/∂{name} = 0, the first step leaves it unchanged")
+                    f"v₁ = v₂ = 0 (e.g. all weights 0): ∂C/∂{shown(name)} = 0, the first step leaves it unchanged")
         d.note("the seed lists 固定初始化 (constant initialisation) beside random initialisation as a way to "
                "address gradient problems, without saying that constant hidden weights can never break this "
                "symmetry; it is usable for biases only", "the invariance proved above")
@@ -160,11 +166,11 @@ class InitVarianceScaling(Proof):
     id = "init-variance-scaling"
     section = "3(4) 解决梯度问题"
     title = "Variance-preserving random initialisation (LeCun/Xavier, He)"
-    quote = "初始化方式一般有三种：……2.随机初始化"
-    statement = ("For y = Σᵢ₌₁ⁿ wᵢxᵢ with all wᵢ, xᵢ independent, E[wᵢ] = 0, Var(wᵢ) = σ_w², E[xᵢ²] = m₂: "
-                 "E[y] = 0 and Var(y) = n σ_w² m₂ (= n Var(w) Var(x) when E[x] = 0), so σ_w² = 1/n gives "
-                 "Var(y) = Var(x); for z with a symmetric density, E[ReLU(z)²] = Var(z)/2, so after a ReLU "
-                 "layer Var(y) = n σ_w² Var(z)/2 and σ_w² = 2/n preserves the variance.")
+    quote = "初始化方式一般有三种： … 2.随机初始化"
+    statement = (r"For y = Σᵢ₌₁ⁿ wᵢxᵢ with all wᵢ, xᵢ independent, E[wᵢ] = 0, Var(wᵢ) = $\sigma_w^2$, E[xᵢ²] = m₂: "
+                 r"E[y] = 0 and Var(y) = n $\sigma_w^2$ m₂ (= n Var(w) Var(x) when E[x] = 0), so $\sigma_w^2 = 1/n$ "
+                 r"gives Var(y) = Var(x); for z with a symmetric density, E[ReLU(z)²] = Var(z)/2, so after a ReLU "
+                 r"layer Var(y) = n $\sigma_w^2$ Var(z)/2 and $\sigma_w^2 = 2/n$ preserves the variance.")
 
     def derive(self):
         d = Derivation()
@@ -190,12 +196,12 @@ class InitVarianceScaling(Proof):
             first, second = expect(y, ws, xs), expect(y ** 2, ws, xs)
             d.define(sp.Symbol("(E[y], E[y²])"), sp.Tuple(first, second),
                      f"n = {size}: expand y and y², factorise each monomial's expectation by independence")
-            d.equal(second - first ** 2, size * sw2 * m2, f"n = {size}: Var(y) = n σ_w² E[x²], and E[y] = 0")
+            d.equal(second - first ** 2, size * sw2 * m2, rf"n = {size}: Var(y) = n $\sigma_w^2$ E[x²], and E[y] = 0")
         i, n = symbol("i", integer=True, positive=True), symbol("n", integer=True, positive=True)
         diagonal = sp.Sum(moments["w"][2] * m2, (i, 1, n)).doit()
         d.define(sp.Symbol("Σᵢ E[wᵢ²]E[xᵢ²]"), diagonal, "the i = j terms of E[y²] = Σᵢ Σⱼ E[wᵢwⱼ]E[xᵢxⱼ]")
         d.note("for i ≠ j, E[wᵢwⱼ] = E[wᵢ]E[wⱼ] = 0: only the n diagonal terms remain", "independence")
-        d.equal(diagonal, n * sw2 * m2, "every n: Var(y) = E[y²] = n σ_w² E[x²]")
+        d.equal(diagonal, n * sw2 * m2, r"every n: Var(y) = E[y²] = n $\sigma_w^2$ E[x²]")
         d.equal(diagonal.xreplace({mu: 0}), n * sw2 * sx2, "E[x] = 0: Var(y) = n Var(w) Var(x)")
         d.equal((n * sw2 * sx2).subs(sw2, 1 / n), sx2, "Var(w) = 1/n: Var(y) = Var(x) (LeCun)")
         # ReLU halves the second moment of a symmetric input
@@ -206,13 +212,14 @@ class InitVarianceScaling(Proof):
         moved = negative.transform(-z, z)
         d.define(negative, moved, "change of variables z ↦ −z")
         d.equal(moved.xreplace({p(-z): p(z)}), positive, "p(−z) = p(z): the two halves of E[z²] are equal")
-        d.note("E[ReLU(z)²] = ∫₀^∞ z² p(z) dz is one half of E[z²] = Var(z) (E[z] = 0 by symmetry)",
+        d.note(r"$E[\operatorname{ReLU}(z)^2] = \int_0^\infty z^2 p(z)\, dz$ is one half of E[z²] = Var(z) "
+               "(E[z] = 0 by symmetry)",
                "ReLU(z)² = z² for z > 0 and 0 otherwise")
         gauss = sp.exp(-z ** 2 / (2 * s ** 2)) / (s * sp.sqrt(2 * sp.pi))
         d.equal(sp.integrate(z ** 2 * gauss, (z, 0, sp.oo)), s ** 2 / 2,
-                "z ~ N(0, s²): ∫₀^∞ z² φ(z) dz = s²/2 (sympy.integrate)")
+                r"z ~ N(0, s²): $\int_0^\infty z^2 \varphi(z)\, dz = s^2/2$ (SymPy's integrate)")
         d.equal((n * sw2 * s ** 2 / 2).subs(sw2, 2 / n), s ** 2,
-                "He: after ReLU, Var(y) = n σ_w² Var(z)/2 equals Var(z) for σ_w² = 2/n")
+                r"He: after ReLU, Var(y) = n $\sigma_w^2$ Var(z)/2 equals Var(z) for $\sigma_w^2 = 2/n$")
         d.note("the seed lists random initialisation without its scale; the scale is what keeps the "
                "forward signal (and, by the same argument for the transposed weights, the gradient) from "
                "shrinking or growing geometrically with depth", "the variance computation above")

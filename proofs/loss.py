@@ -76,7 +76,7 @@ class LeastSquaresLine(Proof):
     id = "least-squares-line"
     section = "1 损失函数"
     title = "The least-squares line: normal equations and closed form"
-    quote = r"E(θ)=\sum_{i=1}^n(y_i−f(x_i,θ))^2"
+    quote = r"$$E(θ)=\sum_{i=1}^n(y_i−f(x_i,θ))^2$$"
     statement = ("For f(x, θ) = a x + b and E(a, b) = Σᵢ₌₁ⁿ (yᵢ − a xᵢ − b)²: ∂E/∂a = 2(a Sxx + b Sx − Sxy), "
                  "∂E/∂b = 2(a Sx + n b − Sy); the normal equations have the unique solution "
                  "a* = (n Sxy − Sx Sy)/(n Sxx − Sx²), b* = (Sxx Sy − Sx Sxy)/(n Sxx − Sx²) = ȳ − a* x̄ "
@@ -94,7 +94,7 @@ class LeastSquaresLine(Proof):
         g_a, g_b = 2 * (a * Sxx + b * Sx - Sxy), 2 * (a * Sx + n * b - Sy)
         d.equal(grad_a, as_sums(g_a), "linearity of Σ: ∂E/∂a = 2(a Sxx + b Sx − Sxy)")
         d.equal(grad_b, 2 * a * S(X[i]) + 2 * S(b) - 2 * S(Y[i]), "linearity of Σ")
-        d.define(S(b), S(b).doit(), "a constant summed n times (Sum.doit): so ∂E/∂b = 2(a Sx + n b − Sy)")
+        d.define(S(b), S(b).doit(), "a constant summed n times: so ∂E/∂b = 2(a Sx + n b − Sy)")
         # the concrete case n = 3, fully expanded, as a cross-check of the Σ manipulation
         x3, y3 = [symbol(f"x_{k}") for k in (1, 2, 3)], [symbol(f"y_{k}") for k in (1, 2, 3)]
         e3 = sum((yk - a * xk - b) ** 2 for xk, yk in zip(x3, y3))
@@ -104,8 +104,8 @@ class LeastSquaresLine(Proof):
         # the normal equations and their solution
         d.note("normal equations: a Sxx + b Sx = Sxy and a Sx + n b = Sy", "∇E = 0")
         (sol,) = sp.solve([g_a, g_b], [a, b], dict=True)
-        a_star = d.define(sp.Symbol("a*"), sol[a], "sympy.solve")
-        b_star = d.define(sp.Symbol("b*"), sol[b], "sympy.solve")
+        a_star = d.define(sp.Symbol("a*"), sol[a], "SymPy's solve")
+        b_star = d.define(sp.Symbol("b*"), sol[b], "SymPy's solve")
         d.equal(a_star, A_SEED, "the closed form (n Σxy − Σx Σy)/(n Σx² − (Σx)²)")
         d.equal(b_star, B_SEED, "the closed form for the intercept")
         d.equal(b_star, Sy / n - a_star * Sx / n, "b* = ȳ − a* x̄: the line passes through (x̄, ȳ)")
@@ -115,18 +115,18 @@ class LeastSquaresLine(Proof):
             u, v = (a, b)[r], (a, b)[c]
             d.equal(derivative(derivative(LOSS, u), v), as_sums(hess[r, c]),
                     f"∂²E/∂{u}∂{v} by the rule table and linearity of Σ")
-        d.define(sp.Symbol("∂²E/∂b²"), derivative(derivative(LOSS, b), b).doit(), "rule table, Sum.doit")
+        d.define(sp.Symbol("∂²E/∂b²"), derivative(derivative(LOSS, b), b).doit(), "rule table, then the sum evaluated")
         det = d.define(sp.Symbol("det ∇²E"), hess.det(), "determinant of [[2Sxx, 2Sx], [2Sx, 2n]]")
         m = symbol("m")
         d.equal(S((X[i] - m) ** 2), as_sums(Sxx - 2 * m * Sx) + S(m ** 2), "linearity of Σ, for any constant m")
-        d.define(S(m ** 2), S(m ** 2).doit(), "Sum.doit")
+        d.define(S(m ** 2), S(m ** 2).doit(), "the sum evaluated")
         d.equal(n * (Sxx - 2 * m * Sx + n * m ** 2).xreplace({m: Sx / n}), det / 4,
                 "m = x̄ = Sx/n: det ∇²E = 4 n Σ(xᵢ − x̄)² = 4 D")
         d.note("for every n, D = n Σ(xᵢ − x̄)² is a sum of squares, 0 only when every xᵢ = x̄",
                "so D > 0 exactly when the xᵢ are not all equal; at n = 3 explicitly:")
         lagrange = sum((x3[r] - x3[c]) ** 2 for r in range(3) for c in range(r + 1, 3))
         d.equal(3 * sum(v ** 2 for v in x3) - sum(x3) ** 2, lagrange,
-                "Lagrange's form at n = 3: n Σx² − (Σx)² = Σ_{i<j} (xᵢ − xⱼ)²")
+                r"Lagrange's form at n = 3: $n \sum x^2 - (\sum x)^2 = \sum_{i<j} (x_i - x_j)^2$")
         d.holds(lagrange - (x3[0] - x3[1]) ** 2, ">=", 0, "the other terms are squares")
         delta = symbol("delta", positive=True)
         d.holds(((x3[0] - x3[1]) ** 2).xreplace({x3[1]: x3[0] + delta}), ">", 0,
@@ -135,7 +135,7 @@ class LeastSquaresLine(Proof):
         p, q = symbol("p"), symbol("q")
         e_sums = Syy - 2 * a * Sxy - 2 * b * Sy + a ** 2 * Sxx + 2 * a * b * Sx + n * b ** 2
         d.equal(LOSS, as_sums(e_sums - n * b ** 2) + S(b ** 2), "linearity of Σ: E in the five sums")
-        d.define(S(b ** 2), S(b ** 2).doit(), "Sum.doit")
+        d.define(S(b ** 2), S(b ** 2).doit(), "the sum evaluated")
         form = Sxx * p ** 2 + 2 * Sx * p * q + n * q ** 2
         d.equal(e_sums.xreplace({a: a + p, b: b + q}) - e_sums, p * g_a + q * g_b + form,
                 "exact second-order expansion: E(a + p, b + q) − E(a, b) = p ∂E/∂a + q ∂E/∂b + Q(p, q)")
@@ -165,7 +165,7 @@ class LeastSquaresLine(Proof):
             mine = np.array([slope, intercept])
             worst = max(worst, float(np.max(np.abs(mine - poly))), float(np.max(np.abs(mine - lst))))
             worst_fit = max(worst_fit, float(np.max(np.abs(mine))))
-        closed = Evidence("closed form vs numpy.polyfit and numpy.linalg.lstsq", trials, worst,
+        closed = Evidence("closed form vs NumPy's polyfit and lstsq", trials, worst,
                           worst / worst_fit, "atol 1e-10", worst < 1e-10,
                           f"{trials} seeded data sets (seed 0), n from 3 to 59, y = 1.5x − 0.7 + noise")
         x3, y3 = [symbol(f"x_{k}") for k in (1, 2, 3)], [symbol(f"y_{k}") for k in (1, 2, 3)]
@@ -179,7 +179,7 @@ class LeastSquaresVerticalDistance(Proof):
     id = "least-squares-vertical-distance"
     section = "1 损失函数"
     title = "Least squares measures vertical residuals, not distances to the line"
-    quote = "也就是让所有点距离我们的直线更近，化成数学的语言也就是：E(θ)=\\sum_{i=1}^n(y_i−f(x_i,θ))^2"
+    quote = r"也就是让所有点距离我们的直线更近，化成数学的语言也就是： … $$E(θ)=\sum_{i=1}^n(y_i−f(x_i,θ))^2$$"
     statement = ("The distance from (xᵢ, yᵢ) to the line y = a x + b satisfies dist² = rᵢ²/(1 + a²) with "
                  "rᵢ = yᵢ − a xᵢ − b, so E = (1 + a²)·Σ distᵢ²; at the least-squares solution, "
                  "∂/∂a Σ distᵢ² = −2 a* E(a*, b*)/(1 + a*²)², which is ≠ 0 when a* ≠ 0 and the points are "

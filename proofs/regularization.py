@@ -75,7 +75,7 @@ def _diverges(name, objective, grad, rate):
     return Evidence("gradient descent (seed objective)", path.size - 1, float(-values[-1]), float("inf"),
                     "objective < −100 and strictly falling", ok,
                     f"{name}: w₀ = 0.5, α = {rate}; after 1000 steps w = {path[-1]:.6g}, "
-                    f"objective {values[-1]:.6g}, strictly falling: {falling}")
+                    f"objective {values[-1]:.6g}, " + ("strictly falling" if falling else "not strictly falling"))
 
 
 def _converges(name, grad, target, rate):
@@ -91,8 +91,8 @@ class L1Sign(Proof):
     id = "l1-sign"
     section = SECTION
     title = "The L1 penalty is added, not subtracted"
-    quote = r"real\_loss=loss-\sum_i |w_i|"
-    statement = ("With real_loss = loss − Σᵢ|wᵢ| the added term is ≤ 0, so it lowers the objective for every "
+    quote = r"$$real\_loss=loss-\sum_i |w_i|$$"
+    statement = (r"With $\text{real\_loss} = \text{loss} - \sum_i |w_i|$ the added term is ≤ 0, so it lowers the objective for every "
                  "nonzero weight; for the logistic loss softplus(−w) the objective softplus(−w) − |w| → −∞ as "
                  "w → ∞, so minimising it drives |w| to infinity. The L1-regularised loss is "
                  "loss + λΣᵢ|wᵢ| (λ > 0): it is ≥ loss, hence bounded below by inf loss.")
@@ -101,7 +101,7 @@ class L1Sign(Proof):
     why_wrong = ("Subtracting Σ|wᵢ| rewards large weights instead of penalising them: for the logistic loss, "
                  "softplus(−w) − |w| → −∞ as w → ∞, so the objective has no minimum; the penalty must be added, "
                  "loss + λΣ|wᵢ|.")
-    correction = "real_loss = loss + λ Σᵢ |wᵢ| with a hyperparameter λ > 0 (a penalty, added)."
+    correction = r"$\text{real\_loss} = \text{loss} + \lambda \sum_i |w_i|$ with a hyperparameter λ > 0 (a penalty, added)."
 
     def derive(self):
         d = Derivation()
@@ -111,9 +111,9 @@ class L1Sign(Proof):
         slope = derivative(seed, w)
         d.define(sp.Derivative(seed, w), slope, "rule table")
         d.holds(to_elementary(slope.subs(w, w_pos)), "<", 0,
-                "for w > 0 the seed's objective falls as w grows (σ(−w) = 1/(1 + e^w)): large weights are rewarded")
+                r"for w > 0 the seed's objective falls as w grows ($\sigma(-w) = 1/(1 + e^w)$): large weights are rewarded")
         limit = sp.limit(seed, w, sp.oo)
-        d.define(sp.Limit(seed, w, sp.oo), limit, "sp.limit")
+        d.define(sp.Limit(seed, w, sp.oo), limit, "SymPy's limit")
         d.refuted_by(sp.Eq(limit, -sp.oo), "the seed's objective is unbounded below: no minimiser exists")
         d.refute(seed, ">=", -10, "a lower bound that any usable objective would satisfy")
         # the correction
@@ -143,8 +143,8 @@ class L2Sign(Proof):
     id = "l2-sign"
     section = SECTION
     title = "The L2 penalty is added, not subtracted"
-    quote = r"real\_loss=loss-\sum_i {w_i}^2"
-    statement = ("With real_loss = loss − Σᵢwᵢ² even the convex quadratic loss (w − 1)² becomes "
+    quote = r"$$real\_loss=loss-\sum_i {w_i}^2$$"
+    statement = (r"With $\text{real\_loss} = \text{loss} - \sum_i w_i^2$ even the convex quadratic loss (w − 1)² becomes "
                  "(w − 1)² − w² = 1 − 2w, unbounded below. The L2-regularised loss loss + λΣᵢwᵢ² (λ > 0) is "
                  "≥ loss; for (w − 1)² it equals (1 + λ)(w − 1/(1 + λ))² + λ/(1 + λ): strictly convex, "
                  "bounded below, minimised at w* = 1/(1 + λ), shrunk towards 0.")
@@ -152,7 +152,7 @@ class L2Sign(Proof):
     erratum = True
     why_wrong = ("Subtracting Σwᵢ² makes even the convex loss (w − 1)² unbounded below, (w − 1)² − w² = 1 − 2w, so "
                  "the penalty must be added, loss + λΣwᵢ².")
-    correction = "real_loss = loss + λ Σᵢ wᵢ² with λ > 0 (weight decay)."
+    correction = r"$\text{real\_loss} = \text{loss} + \lambda \sum_i w_i^2$ with λ > 0 (weight decay)."
 
     def derive(self):
         d = Derivation()
@@ -160,7 +160,7 @@ class L2Sign(Proof):
         seed = quad - w ** 2
         d.equal(seed, 1 - 2 * w, "expand: the seed's objective for loss (w − 1)² is linear")
         limit = sp.limit(seed, w, sp.oo)
-        d.define(sp.Limit(seed, w, sp.oo), limit, "sp.limit")
+        d.define(sp.Limit(seed, w, sp.oo), limit, "SymPy's limit")
         d.refuted_by(sp.Eq(limit, -sp.oo), "the seed's objective is unbounded below, so it has no minimiser")
         d.refute(seed, ">=", -10, "a lower bound that any usable objective would satisfy")
         # the correction
@@ -202,13 +202,14 @@ class L1L2Gradients(Proof):
         d.equal(l1.subs(w, w_neg), -lam, "w < 0: sign(w) = −1")
         right = sp.limit(lam * sp.Abs(v) / v, v, 0, "+")
         left = sp.limit(lam * sp.Abs(v) / v, v, 0, "-")
-        d.equal(right, lam, "sp.limit of (λ|h| − 0)/h as h → 0⁺: the right derivative at 0")
-        d.equal(left, -lam, "sp.limit as h → 0⁻: the left derivative at 0")
+        d.equal(right, lam, "SymPy's limit of (λ|h| − 0)/h as h → 0⁺: the right derivative at 0")
+        d.equal(left, -lam, "SymPy's limit as h → 0⁻: the left derivative at 0")
         d.note("so the subdifferential of λ|w| at 0 is [−λ, λ]; the rule table's λ·sign(0) = 0 lies in it",
                "for a convex function of one variable the subdifferential is [left, right derivative]")
         penalty = lam * sum(wi ** 2 for wi in WEIGHTS)
         for wi in WEIGHTS:
-            d.equal(derivative(penalty, wi), 2 * lam * wi, f"rule table: ∂(λΣwᵢ²)/∂{wi} only sees {wi}²")
+            d.equal(derivative(penalty, wi), 2 * lam * wi,
+                    rf"rule table: $\partial(\lambda \sum_i w_i^2) / \partial {wi}$ only sees ${wi}^2$")
         step_l2 = w - alpha * (G + derivative(lam * w ** 2, w))
         d.equal(step_l2, (1 - 2 * alpha * lam) * w - alpha * G, "collect w: weight decay by the factor 1 − 2αλ")
         step_l1 = w_pos - alpha * (G + l1.subs(w, w_pos))
@@ -247,7 +248,7 @@ class L2Stronger(Proof):
     id = "l2-stronger"
     section = SECTION
     title = "L2 is not a stronger L1: w² < |w| for 0 < |w| < 1"
-    quote = "他发挥的功能与 L_1 正则化相同，只不过惩罚力度更强。"
+    quote = "他发挥的功能与 $L_1$ 正则化相同，只不过惩罚力度更强。"
     statement = ("The claim 'the L2 penalty is stronger', w² ≥ |w| for all w, is false: w² ≥ |w| exactly when "
                  "|w| ≥ 1 or w = 0, and w² < |w| for 0 < |w| < 1. Near 0 the L1 gradient keeps size λ while "
                  "the L2 gradient 2λw → 0 (their ratio is 2|w|), so L1 sets weights exactly to 0: "
@@ -270,14 +271,14 @@ class L2Stronger(Proof):
         d = Derivation()
         d.refute(w ** 2, ">=", sp.Abs(w), "the seed's 'stronger penalty' read for every weight")
         region = sp.solveset(w ** 2 - sp.Abs(w) >= 0, w, sp.S.Reals)
-        d.define(sp.Symbol("{w : w² ≥ |w|}"), region, "sp.solveset")
+        d.define(sp.Symbol(r"$\{w : w^2 \ge |w|\}$"), region, "SymPy solves the inequality over the reals")
         d.holds(w ** 2, ">=", sp.Abs(w), "w ≥ 1: L2 penalises more", assume={"w": Domain(sp.Interval(1, sp.oo))})
         d.holds(w ** 2, "<", sp.Abs(w), "0 < w < 1: L1 penalises more", assume={"w": Domain(sp.Interval.open(0, 1))})
         d.equal((-w) ** 2 - sp.Abs(-w), w ** 2 - sp.Abs(w), "both penalties are even: w ≤ −1 and −1 < w < 0 "
                 "follow from the two cases above")
         ratio = (derivative(lam * w ** 2, w) / derivative(lam * sp.Abs(w), w)).subs(w, w_pos)
         d.equal(ratio, 2 * w_pos, "w > 0: L2 gradient over L1 gradient")
-        d.define(sp.Limit(ratio, w_pos, 0), sp.limit(ratio, w_pos, 0, "+"), "sp.limit: the L2 pull dies out near 0")
+        d.define(sp.Limit(ratio, w_pos, 0), sp.limit(ratio, w_pos, 0, "+"), "SymPy's limit: the L2 pull dies out near 0")
         half = sp.Rational(1, 2)
         lasso = extremum(half * (w - half) ** 2 + sp.Abs(w), w, kind="min")
         d.extend(lasso.steps)
@@ -309,7 +310,7 @@ class L2NormName(Proof):
     id = "l2-norm-name"
     section = SECTION
     title = "Σwᵢ² is the squared L2 norm"
-    quote = r"而 \sum_i {w_i}^2 是平方之和，称为 **L_2 范数**"
+    quote = r"而 $\sum_i {w_i}^2$ 是平方之和，称为 **$L_2$ 范数**"
     statement = ("N(w) = Σᵢwᵢ² is not a norm: N(2w) = 4N(w) ≠ 2N(w) (no absolute homogeneity) and "
                  "N(a + b) ≤ N(a) + N(b) fails (a = b = 1). The L2 norm is ‖w‖₂ = √(Σᵢwᵢ²), with "
                  "‖cw‖₂ = |c|·‖w‖₂ and the Cauchy–Schwarz (Lagrange) identity behind its triangle inequality; "
@@ -347,5 +348,5 @@ class L2NormName(Proof):
         return [check_values(norm(*(c * wi for wi in WEIGHTS)), sp.Abs(c) * norm(*WEIGHTS), [c, *WEIGHTS], n=300),
                 Evidence("NumPy reference", vecs.shape[0], err, float("inf"), "≤ 1e-12",
                          err <= 1e-12 and bool(np.allclose(quad, 4.0, rtol=1e-12, atol=0)),
-                         "numpy.linalg.norm(w) = √(Σw²) for 1000 seeded 5-vectors (seed 0); "
+                         "NumPy's Euclidean norm of w = √(Σw²) for 1000 seeded 5-vectors (seed 0); "
                          f"Σ(2w)²/Σw² = 4 for all (range {quad.min():.15g}–{quad.max():.15g})")]

@@ -79,21 +79,24 @@ class ResidualGradient(Proof):
     id = "residual-gradient"
     section = "3(4) 解决梯度问题"
     title = "The gradient through residual blocks is ∏(1 + Fₗ′)"
-    quote = "残差结构与LSTM可以有效防止梯度消失 … 其中跨层连接就提供了无损的梯度连接，这样就可以很好得防止梯度消失"
-    statement = ("∂(x + F(x))/∂x = 1 + F′(x); for xₗ = xₗ₋₁ + Fₗ(xₗ₋₁), l = 1…L: ∂x_L/∂x₀ = ∏ₗ₌₁ᴸ (1 + Fₗ′(xₗ₋₁)) "
+    quote = "**残差结构与LSTM**可以有效防止**梯度消失** … 其中跨层连接就提供了无损的梯度连接，这样就可以很好得防止梯度消失"
+    statement = (r"∂(x + F(x))/∂x = 1 + F′(x); for xₗ = xₗ₋₁ + Fₗ(xₗ₋₁), l = 1…L: "
+                 r"$\partial x_L/\partial x_0 = \prod_{l=1}^{L} (1 + F_l'(x_{l-1}))$ "
                  "= 1 + Σₗ Fₗ′ + (products of two or more Fₗ′), the 1 being the path through every skip; "
                  "the plain chain xₗ = Fₗ(xₗ₋₁) gives ∏ₗ Fₗ′.  If |Fₗ′| ≤ ε < 1 for all l then "
-                 "|∂x_L/∂x₀| ≥ (1 − ε)^L and |∏ₗ Fₗ′| ≤ ε^L.  With Fₗ′ = −1 (F(x) = −tanh x at x = 0) "
-                 "∂x₁/∂x₀ = 0, and with Fₗ′ = −1/2 at every block ∂x_L/∂x₀ = 2^(−L).")
+                 r"$|\partial x_L/\partial x_0| \ge (1 - \varepsilon)^L$ and $|\prod_l F_l'| \le \varepsilon^L$.  "
+                 "With Fₗ′ = −1 (F(x) = −tanh x at x = 0) ∂x₁/∂x₀ = 0, and with Fₗ′ = −1/2 at every block "
+                 r"$\partial x_L/\partial x_0 = 2^{-L}$.")
     erratum = True
-    why_wrong = ("Through residual blocks ∂x_L/∂x₀ = ∏_l (1 + F_l′), which the skip connection keeps from "
-                 "collapsing when every |F_l′| is small but which is not lossless: it shrinks or vanishes when "
-                 "F_l′ is negative (F_l′ = −1 gives 0, F_l′ = −1/2 at every block gives 2^(−L)).")
+    why_wrong = (r"Through residual blocks $\partial x_L/\partial x_0 = \prod_l (1 + F_l')$, which the skip "
+                 "connection keeps from collapsing when every |Fₗ′| is small but which is not lossless: it shrinks "
+                 "or vanishes when Fₗ′ is negative (Fₗ′ = −1 gives 0, Fₗ′ = −1/2 at every block gives "
+                 r"$2^{-L}$).")
     correction = ("The skip connection passes the upstream gradient through unchanged on its own path (the term 1 "
                   "of ∏ₗ(1 + Fₗ′)), but the total gradient is not lossless: it equals ∏ₗ(1 + Fₗ′(xₗ₋₁)), which can "
-                  "shrink or vanish (Fₗ′ = −1 gives 0); it stays ≥ (1 − ε)^L when every |Fₗ′| ≤ ε < 1, whereas a "
-                  "plain chain falls to ε^L.  In an LSTM the cell path carries the forget gate fₜ, "
-                  "lossless only at fₜ = 1.")
+                  r"shrink or vanish (Fₗ′ = −1 gives 0); it stays $\ge (1 - \varepsilon)^L$ when every "
+                  r"|Fₗ′| ≤ ε < 1, whereas a plain chain falls to $\varepsilon^L$.  In an LSTM the cell path "
+                  "carries the forget gate fₜ, lossless only at fₜ = 1.")
 
     def derive(self):
         d = Derivation()
@@ -104,7 +107,7 @@ class ResidualGradient(Proof):
         g, params, xs = stack(3)
         paths = g.grad(xs[-1], xs[0]).factors
         d.define(sp.Symbol("paths"), sp.Integer(len(paths)),
-                 "Graph.grad: paths from x₀ to x₃ (skip or branch per block)")
+                 "the graph's gradient: paths from x₀ to x₃ (skip or branch per block)")
         slopes = [branch_slope(a, h) for a, h in zip(params, xs)]
         for path in paths:
             d.note(f"path {path.labels()} contributes {path}", "product of the local factors (rule table)")
@@ -117,7 +120,7 @@ class ResidualGradient(Proof):
                 "expanded (qₗ = Fₗ′): 1 + Σ qₗ + Σ qᵢqⱼ + q₁q₂q₃, one term per path")
         g_plain, params_plain, xs_plain = stack(3, skip=False)
         plain = g_plain.grad(xs_plain[-1], xs_plain[0]).factors
-        d.note(f"plain chain: ∂x₃/∂x₀ = {plain}", "Graph.grad: a single path, no skip")
+        d.note(f"plain chain: ∂x₃/∂x₀ = {plain}", "the graph's gradient: a single path, no skip")
         d.equal(plain.value, sp.Mul(*(branch_slope(a, h) for a, h in zip(params_plain, xs_plain))),
                 "∏ₗ Fₗ′(xₗ₋₁): no term 1")
 
@@ -128,11 +131,12 @@ class ResidualGradient(Proof):
         x_next = g1.let("x_next", h + g1.let("F_next", a * g1.let("t_next", sp.tanh(h))))
         local = g1.grad(x_next, h).factors
         d.equal(local.value, 1 + branch_slope(a, h),
-                "appended block (graph): ∂x_next/∂x_L = 1 + F′(x_L), skip + branch")
+                r"appended block (graph): $\partial x_{next}/\partial x_L = 1 + F'(x_L)$, skip + branch")
         residual = sp.Product(1 + f(l), (l, 1, L))
         d.equal(residual.subs(L, 1).doit(), 1 + f(1), "L = 1: ∂x₁/∂x₀ = 1 + F₁′(x₀)")
         d.equal(product_simplify(residual * sp.Product(1 + f(l), (l, L + 1, L + 1))), residual.subs(L, L + 1),
-                "∏ₗ₌₁ᴸ(1 + f(l)) · (1 + f(L+1)) = ∏ₗ₌₁ᴸ⁺¹(1 + f(l)): so ∂x_L/∂x₀ = ∏ₗ(1 + Fₗ′) for every L")
+                r"∏ₗ₌₁ᴸ(1 + f(l)) · (1 + f(L+1)) = ∏ₗ₌₁ᴸ⁺¹(1 + f(l)): so $\partial x_L/\partial x_0$ = ∏ₗ(1 + Fₗ′) "
+                "for every L")
         d.equal(residual.replace(f, lambda arg: sp.S.Zero).doit(), 1,
                 "with every Fₗ′ = 0 the product is 1: the constant term, the all-skip path, for every L")
 
@@ -142,10 +146,11 @@ class ResidualGradient(Proof):
         eps, e = symbol("epsilon"), symbol("e")
         d.holds(1 + (e - eps), ">=", 1 - eps, "Fₗ′ = −ε + e with e ≥ 0 (since |Fₗ′| ≤ ε): 1 + Fₗ′ ≥ 1 − ε > 0",
                 assume={"e": NONNEG})
-        d.note("∏ₗ₌₁ᴸ⁺¹(1 + Fₗ′) = ∏ₗ₌₁ᴸ(1 + Fₗ′)·(1 + F′_(L+1)) ≥ (1 − ε)^L·(1 − ε): |∂x_L/∂x₀| ≥ (1 − ε)^L",
-               "induction; lemma with A = (1 − ε)^L, B = 1 − ε ≥ 0")
-        d.note("|∏ₗ Fₗ′| = ∏ₗ |Fₗ′| ≤ ε^L",
-               "|·| multiplicative; induction with the lemma, A = |∏ₗ₌₁ᴸ Fₗ′|, B = |F′_(L+1)|")
+        d.note(r"$\prod_{l=1}^{L+1} (1 + F_l') = \prod_{l=1}^{L} (1 + F_l') \cdot (1 + F'_{L+1}) "
+               r"\ge (1 - \varepsilon)^L \cdot (1 - \varepsilon)$: $|\partial x_L/\partial x_0| \ge (1 - \varepsilon)^L$",
+               r"induction; lemma with $A = (1 - \varepsilon)^L$, B = 1 − ε ≥ 0")
+        d.note(r"$|\prod_l F_l'| = \prod_l |F_l'| \le \varepsilon^L$",
+               r"|·| multiplicative; induction with the lemma, A = |∏ₗ₌₁ᴸ Fₗ′|, $B = |F'_{L+1}|$")
 
         # the total is not lossless
         g1b, (a1,), xs1 = stack(1)
@@ -156,7 +161,8 @@ class ResidualGradient(Proof):
         d.equal(zero, 0, "so ∂x₁/∂x₀ = 1 + F′(0) = 0: the gradient is lost entirely")
         halves = g.grad(xs[-1], xs[0]).expr.subs({**{p: -sp.S.Half for p in params}, xs[0]: 0})
         d.equal(halves, sp.Rational(1, 8), "L = 3 with aₗ = −1/2 at x₀ = 0 (every xₗ = 0): ∂x₃/∂x₀ = (1/2)³")
-        d.equal(sp.Product(1 - sp.S.Half, (l, 1, L)).doit(), 2 ** (-L), "every Fₗ′ = −1/2: ∏ₗ(1 − 1/2) = 2^(−L) → 0")
+        d.equal(sp.Product(1 - sp.S.Half, (l, 1, L)).doit(), 2 ** (-L),
+                r"every Fₗ′ = −1/2: $\prod_l (1 - 1/2) = 2^{-L} \to 0$")
         d.note("the seed calls the skip connection 无损 (lossless): true of the skip path alone, whose term 1 passes "
                "the upstream gradient unchanged; the total ∏ₗ(1 + Fₗ′) can shrink or vanish, as computed above",
                "imprecise: skips prevent vanishing when the branches' slopes are small, not unconditionally")
@@ -166,7 +172,7 @@ class ResidualGradient(Proof):
         c_prev, gate_f, gate_i, cand = (lstm.input(name) for name in ("c_prev", "f_t", "i_t", "g_t"))
         cell = lstm.let("c_t", gate_f * c_prev + gate_i * cand)
         d.equal(lstm.grad(cell, c_prev).expr, gate_f,
-                "LSTM cell path (gates held fixed): ∂c_t/∂c_(t−1) = f_t, the identity only when f_t = 1")
+                "LSTM cell path (gates held fixed): ∂cₜ/∂cₜ₋₁ = fₜ, the identity only when fₜ = 1")
         return d
 
     def evidence(self):
@@ -191,7 +197,7 @@ class ResidualGradient(Proof):
         violations = int((values[True] < low * (1 - 1e-12)).sum() + (values[False] > high * (1 + 1e-12)).sum())
         evidence.append(Evidence("bound check", 2 * m, 0.0 if violations == 0 else float("inf"), 0.0, "rel 1e-12",
                                  violations == 0,
-                                 f"{violations} violations of |residual| ≥ 0.9^20 = {low:.3g} and |plain| ≤ 0.1^20; "
+                                 f"{violations} violations of |residual| ≥ 0.9²⁰ = {low:.3g} and |plain| ≤ 0.1²⁰; "
                                  f"median residual {np.median(values[True]):.3g} (min {values[True].min():.3g}), "
                                  f"median plain {np.median(values[False]):.3g}"))
         # the counterexamples, in float64: F′ = −1 gives 0; F′ = −1/2 at every block gives 2^−20
@@ -203,5 +209,5 @@ class ResidualGradient(Proof):
         got = (float(zero[xs1[0]][0]), float(halves[xs[0]][0]))
         err = max(abs(got[0]), abs(got[1] - 2.0 ** -DEPTH))
         evidence.append(Evidence("counterexample", 2, err, err / 2.0 ** -DEPTH, "exact", err == 0.0,
-                                 f"∂x₁/∂x₀ = {got[0]!r} at a = −1, x₀ = 0; ∂x₂₀/∂x₀ = {got[1]!r} = 2^−20 at aₗ = −1/2"))
+                                 f"∂x₁/∂x₀ = {got[0]!r} at a = −1, x₀ = 0; ∂x₂₀/∂x₀ = {got[1]!r} = 2⁻²⁰ at aₗ = −1/2"))
         return evidence

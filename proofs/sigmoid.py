@@ -40,15 +40,15 @@ class SigmoidDerivative(Proof):
     id = "sigmoid-derivative"
     section = "3(1) 梯度消失"
     title = "The sigmoid's derivative"
-    quote = r"y' = e^{-x} / (1+e^{-x})^2"
-    statement = "σ′(x) = e^{−x}/(1+e^{−x})² = σ(x)(1 − σ(x)) for every real x."
+    quote = r"$$y'={e^{-x} \over (1+e^{-x})^2}$$"
+    statement = r"$\sigma'(x) = e^{-x}/(1 + e^{-x})^2 = \sigma(x)(1 - \sigma(x))$ for every real x."
 
     def derive(self):
         d = Derivation()
         d.define(sp.Symbol("σ(x)"), 1 / (1 + sp.exp(-x)), "definition of the sigmoid")
         slope = derivative(sigmoid(x), x)
         d.define(sp.Derivative(sigmoid(x), x), slope, "rule table: σ′ = σ·(1 − σ)")
-        d.equal(sp.diff(1 / (1 + sp.exp(-x)), x), SEED_DERIVATIVE, "quotient rule on 1/(1+e^{−x})")
+        d.equal(sp.diff(1 / (1 + sp.exp(-x)), x), SEED_DERIVATIVE, r"quotient rule on $1/(1 + e^{-x})$")
         d.equal(slope, SEED_DERIVATIVE, "the seed's formula")
         return d
 
@@ -77,8 +77,8 @@ class SigmoidDerivativeMax(Proof):
     id = "sigmoid-derivative-max"
     section = "3(1) 梯度消失"
     title = "σ′ is at most 1/4"
-    quote = "我们通过相关的计算就可以得到其导数最大值也只有 1/4"
-    statement = "max over x of σ′(x) is 1/4, attained only at x = 0; so σ′(x) ≤ 1/4 everywhere."
+    quote = r"我们通过相关的计算就可以得到其导数最大值也只有 $1\over 4$ 。"
+    statement = r"$\max_x \sigma'(x) = 1/4$, attained only at x = 0; so σ′(x) ≤ 1/4 everywhere."
     figures = (Figure(
         "sigmoid",
         "The sigmoid σ and its derivative σ′ = σ(1 − σ): σ′ is largest at x = 0, where it equals 1/4, "

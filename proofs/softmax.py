@@ -43,6 +43,7 @@ from derive.render.figures import Figure
 from derive.numeric import Evidence, check_gradient, check_values
 from derive.lang import Domain
 from derive.ops import OPS, derivative
+from derive.render.printing import latex
 from derive.symbols import symbol
 
 SOFTMAX = OPS["softmax"]
@@ -77,15 +78,15 @@ class SoftmaxDistribution(Proof):
     id = "softmax-distribution"
     section = "4(1) 基本"
     title = "Softmax outputs are positive and sum to 1"
-    quote = (r"\hat y = softmax(\hat o)  \quad其中 \quad y_i ={e^{o_i} \over \sum_k {e^{o_k}}}"
+    quote = (r"$$\hat y = softmax(\hat o)  \quad其中 \quad y_i ={e^{o_i} \over \sum_k {e^{o_k}}}$$"
              " … 可以看出，这个公式很好的满足了所以的输出值和为1")
-    statement = ("ŷᵢ = e^{oᵢ}/Σₖe^{oₖ} > 0 for every i and Σᵢŷᵢ = 1, for K = 3 and for every K ≥ 1: "
-                 "ŷ is a probability distribution over the K classes.")
+    statement = (r"$\hat y_i = e^{o_i} / \sum_k e^{o_k} > 0$ for every i and Σᵢ ŷᵢ = 1, for K = 3 and for every "
+                 "K ≥ 1: ŷ is a probability distribution over the K classes.")
     erratum = True
     why_wrong = ("The formula does give a probability distribution, but its symbols are inconsistent: the logits "
                  "are o, not ô, and the components are ŷᵢ, not yᵢ, which the seed later uses for the one-hot "
                  "label.")
-    correction = ("ŷ = softmax(o) with ŷᵢ = e^{oᵢ}/Σₖe^{oₖ}: the logits are o (not ô) and the "
+    correction = (r"ŷ = softmax(o) with $\hat y_i = e^{o_i} / \sum_k e^{o_k}$: the logits are o (not ô) and the "
                   "components are ŷᵢ (not yᵢ, which the seed later uses for the one-hot label).")
 
     def derive(self):
@@ -93,18 +94,19 @@ class SoftmaxDistribution(Proof):
         probs = softmax(*LOGITS)
         d.define(sp.Symbol("ŷ₁"), probs[0], "rule table: softmax's forward, K = 3")
         for n, pr in enumerate(probs, 1):
-            d.holds(pr, ">", 0, f"ŷ{n} > 0: e^x > 0, and a sum of such terms is > 0")
+            d.holds(pr, ">", 0, rf"$\hat y_{n} > 0$: $e^x > 0$, and a sum of such terms is > 0")
         d.equal(sp.Add(*probs), 1, "Σᵢŷᵢ = 1 for K = 3")
         total = sp.Sum(sp.exp(O[k]), (k, 1, K))
-        d.define(sp.Symbol("ŷᵢ"), sp.exp(O[i]) / total, "general K ≥ 1, with an IndexedBase o")
+        d.define(sp.Symbol("ŷᵢ"), sp.exp(O[i]) / total, "general K ≥ 1, with indexed logits oₖ")
         sign_total, sign_prob = sp.sign(total), sp.sign(sp.exp(O[i]) / total)
-        d.define(sp.Symbol("sign(Σₖe^{oₖ})"), sign_total, "SymPy's sign rules: K ≥ 1 terms, each e^{oₖ} > 0")
+        d.define(sp.Symbol(r"$\operatorname{sign}\left(\sum_k e^{o_k}\right)$"), sign_total,
+                 r"SymPy's sign rules: K ≥ 1 terms, each $e^{o_k} > 0$")
         d.define(sp.Symbol("sign(ŷᵢ)"), sign_prob, "SymPy's sign rules: a positive term over a positive sum")
         d.equal(sign_prob, 1, "so ŷᵢ > 0 for every K")
         same_dummy = sp.Sum(sp.exp(O[i]), (i, 1, K))  # the bound index renamed k → i, so the sums match
         d.equal(sp.Sum(sp.exp(O[i]) / same_dummy, (i, 1, K)), 1,
-                "Σᵢŷᵢ = (Σᵢe^{oᵢ})/(Σₖe^{oₖ}) = 1: the denominator does not depend on i")
-        d.note("The seed writes ŷ = softmax(ô) and then yᵢ = e^{oᵢ}/Σₖe^{oₖ}: the output components are ŷᵢ "
+                r"$\sum_i \hat y_i = \sum_i e^{o_i} / \sum_k e^{o_k} = 1$: the denominator does not depend on i")
+        d.note(r"The seed writes ŷ = softmax(ô) and then $y_i = e^{o_i} / \sum_k e^{o_k}$: the output components are ŷᵢ "
                "and the argument is the logit vector o (as in its own formula); yᵢ is the label later "
                "(交叉熵). A notational slip, not a mathematical error.", "notation")
         return d
@@ -132,14 +134,14 @@ class SoftmaxArgmaxShift(Proof):
     section = "4(1) 基本"
     title = "Softmax keeps the order of the logits and ignores a common shift"
     quote = (r"softmax 函数并没有改变各个变量之间的相对大小关系 … "
-             r"argmax_j \hat y_j =argmax _j \hat o_j")
-    statement = ("ŷᵢ/ŷⱼ = e^{oᵢ−oⱼ}; hence oᵢ > oⱼ ⇒ ŷᵢ > ŷⱼ, so argmaxⱼ ŷⱼ = argmaxⱼ oⱼ; "
+             r"$$argmax_j \hat y_j =argmax _j \hat o_j$$")
+    statement = (r"$\hat y_i / \hat y_j = e^{o_i - o_j}$; hence oᵢ > oⱼ ⇒ ŷᵢ > ŷⱼ, so argmaxⱼ ŷⱼ = argmaxⱼ oⱼ; "
                  "and softmax(o + c·1) = softmax(o) for every real c (K = 3).")
 
     def derive(self):
         d = Derivation()
         probs = softmax(*LOGITS)
-        d.equal(probs[0] / probs[1], sp.exp(o1 - o2), "ŷ₁/ŷ₂ = e^{o₁ − o₂}: the denominators cancel")
+        d.equal(probs[0] / probs[1], sp.exp(o1 - o2), r"$\hat y_1 / \hat y_2 = e^{o_1 - o_2}$: the denominators cancel")
         ordered = [e.subs(o1, o2 + t) for e in probs]
         d.equal(ordered[0] / ordered[1], sp.exp(t), "with o₁ = o₂ + t, t > 0: ŷ₁/ŷ₂ = eᵗ")
         d.holds(sp.exp(t) - 1, ">", 0, "eᵗ > 1 for t > 0", assume={"t": POSITIVE})
@@ -150,7 +152,7 @@ class SoftmaxArgmaxShift(Proof):
                "(the seed's ô is the logit vector o).", "by symmetry in the indices")
         shifted = softmax(o1 + c, o2 + c, o3 + c)
         for n, (a, b) in enumerate(zip(shifted, probs), 1):
-            d.equal(a, b, f"softmax(o + c)_{n} = softmax(o)_{n}: e^c cancels")
+            d.equal(a, b, rf"$\operatorname{{softmax}}(o + c)_{n} = \operatorname{{softmax}}(o)_{n}$: $e^c$ cancels")
         return d
 
     def evidence(self):
@@ -182,17 +184,19 @@ class SoftmaxJacobian(Proof):
         for a in range(3):
             for b in range(3):
                 d.equal(sp.diff(probs[a], LOGITS[b]), table[a][b],
-                        f"∂ŷ{a + 1}/∂o{b + 1}: sympy.diff of the quotient equals the rule")
+                        rf"$\partial \hat y_{a + 1} / \partial o_{b + 1}$: SymPy's derivative of the quotient "
+                        "equals the rule")
         total = sp.Sum(sp.exp(O[k]), (k, 1, K))
         y = lambda n: sp.exp(O[n]) / total
         general = derivative(y(i), O[j])
-        d.define(sp.Symbol("∂ŷᵢ/∂oⱼ"), general, "general K: the rule table on e^{oᵢ}/Σₖe^{oₖ}, ∂oₖ/∂oⱼ = δₖⱼ")
+        d.define(sp.Symbol("∂ŷᵢ/∂oⱼ"), general,
+                 r"general K: the rule table on $e^{o_i} / \sum_k e^{o_k}$, with $\partial o_k / \partial o_j = \delta_{kj}$")
         sifting = sp.Sum(sp.exp(O[k]) * sp.KroneckerDelta(j, k), (k, 1, K))
         value = sifting.doit()
         d.define(sifting, value, "SymPy sums the Kronecker delta")
         (picked, condition), _ = value.args
-        d.note(f"For an index j of the output, 1 ≤ j ≤ K, so the condition {condition} holds and the sum is "
-               "e^{oⱼ}.", "sifting property of δ")
+        d.note(f"For an index j of the output, 1 ≤ j ≤ K, so SymPy's condition ${latex(condition)}$ holds and "
+               r"the sum is $e^{o_j}$.", "sifting property of δ")
         d.equal(general.xreplace({sifting: picked}), y(i) * (sp.KroneckerDelta(i, j) - y(j)),
                 "∂ŷᵢ/∂oⱼ = ŷᵢ(δᵢⱼ − ŷⱼ) for every K")
         return d
@@ -226,14 +230,17 @@ class SoftmaxTemperature(Proof):
     id = "softmax-temperature"
     section = "4(2) 温度"
     title = "Temperature: T → 0 gives the argmax, T → ∞ the uniform distribution"
-    quote = (r"y_i ={e^{o_i \over T} \over \sum_k {e^{o_k \over T}}} … 其中我们让 $o_i \over T$ 。"
+    quote = (r"$$\hat y = softmax(\hat o)  \quad其中 \quad y_i ={e^{o_i \over T} \over \sum_k {e^{o_k \over T}}}$$"
+             r" … 其中我们让 $o_i \over T$ 。"
              r"这可以让我们更偏向 $o_i$ 较小的值，也就是那些概率较小的类别也更容易被选中了。")
-    statement = ("ŷᵢ(T) = e^{oᵢ/T}/Σₖe^{oₖ/T}: for distinct logits, ŷ → one-hot at the argmax as T → 0⁺ and "
-                 "ŷᵢ → 1/K as T → ∞; dH/dT = Var_ŷ(o)/T³ ≥ 0 (K = 2); the ratio ŷ_small/ŷ_large = "
-                 "e^{−Δ/T} rises with T, and exceeds its T = 1 value iff T > 1.")
+    statement = (r"$\hat y_i(T) = e^{o_i/T} / \sum_k e^{o_k/T}$: for distinct logits, ŷ → one-hot at the argmax "
+                 r"as T → 0⁺ and ŷᵢ → 1/K as T → ∞; $dH/dT = \operatorname{Var}_{\hat y}(o) / T^3 \ge 0$ (K = 2); "
+                 r"the ratio $\hat y_{\text{small}} / \hat y_{\text{large}} = e^{-\Delta/T}$ rises with T, and "
+                 "exceeds its T = 1 value iff T > 1.")
     erratum = True
-    why_wrong = ("Dividing by T favours the smaller logits only for T > 1 (the ratio ŷ_small/ŷ_large = e^(−Δ/T) "
-                 "exceeds its T = 1 value iff T > 1); for T < 1 it sharpens ŷ toward the largest logit.")
+    why_wrong = (r"Dividing by T favours the smaller logits only for T > 1 (the ratio "
+                 r"$\hat y_{\text{small}} / \hat y_{\text{large}} = e^{-\Delta/T}$ exceeds its T = 1 value iff "
+                 "T > 1); for T < 1 it sharpens ŷ toward the largest logit.")
     correction = ("dividing by T > 1 flattens ŷ (small logits gain probability); T < 1 sharpens it "
                   "toward the largest logit; T = 1 is the plain softmax.")
     figures = (Figure(
@@ -247,17 +254,17 @@ class SoftmaxTemperature(Proof):
         tempered = softmax(o1 / T, (o1 - p) / T, (o1 - p - q) / T)
         scaled = softmax(sp.S.Zero, -p / T, -(p + q) / T)
         for n, (a, b) in enumerate(zip(tempered, scaled), 1):
-            d.equal(a, b, f"ŷ{n}(T) with logits o₁ > o₁ − p > o₁ − p − q: divide by e^{{o₁/T}}")
+            d.equal(a, b, rf"$\hat y_{n}(T)$ with logits o₁ > o₁ − p > o₁ − p − q: divide by $e^{{o_1/T}}$")
         for n, b in enumerate(scaled, 1):
             cold, hot = sp.limit(b, T, 0, "+"), sp.limit(b, T, sp.oo)
-            d.define(sp.Symbol(f"lim_(T→0⁺) ŷ{n}"), cold, "sympy.limit")
-            d.define(sp.Symbol(f"lim_(T→∞) ŷ{n}"), hot, "sympy.limit")
+            d.define(sp.Symbol(rf"$\lim_{{T \to 0^+}} \hat y_{n}$"), cold, "SymPy's limit")
+            d.define(sp.Symbol(rf"$\lim_{{T \to \infty}} \hat y_{n}$"), hot, "SymPy's limit")
             d.equal(cold, 1 if n == 1 else 0, "T → 0⁺: the one-hot vector of the largest logit")
             d.equal(hot, sp.Rational(1, 3), "T → ∞: the uniform distribution 1/K, K = 3")
         two = softmax(o1 / T, o2 / T)
         spread = variance(two, (o1, o2))
-        d.equal(sp.diff(entropy(two), T), spread / T ** 3, "K = 2: dH/dT = Var_ŷ(o)/T³")
-        d.equal(spread, two[0] * two[1] * (o1 - o2) ** 2, "Var_ŷ(o) = ŷ₁ŷ₂(o₁ − o₂)² for K = 2")
+        d.equal(sp.diff(entropy(two), T), spread / T ** 3, r"K = 2: $dH/dT = \operatorname{Var}_{\hat y}(o) / T^3$")
+        d.equal(spread, two[0] * two[1] * (o1 - o2) ** 2, r"$\operatorname{Var}_{\hat y}(o) = \hat y_1 \hat y_2 (o_1 - o_2)^2$ for K = 2")
         d.holds(two[0] * two[1] * (o1 - o2) ** 2 / T ** 3, ">=", 0, "so the entropy never falls as T rises")
         d.note("This bears out the seed's '温度值越高 … 更具有创意性': a higher T gives a flatter ŷ with higher "
                "entropy. (With tied largest logits the T → 0⁺ limit splits the mass equally between them.)",
@@ -271,19 +278,19 @@ class SoftmaxTemperature(Proof):
         gap, u = symbol("Delta", positive=True), symbol("u", positive=True)
         small, large = softmax((o1 - gap) / T, o1 / T)
         ratio = sp.exp(-gap / T)
-        d.equal(small / large, ratio, "ŷ_small/ŷ_large = e^{−Δ/T} for logits o₁ − Δ < o₁")
-        d.equal(sp.diff(ratio, T), gap * ratio / T ** 2, "d/dT e^{−Δ/T} = Δe^{−Δ/T}/T²")
+        d.equal(small / large, ratio, r"$\hat y_{\text{small}} / \hat y_{\text{large}} = e^{-\Delta/T}$ for logits o₁ − Δ < o₁")
+        d.equal(sp.diff(ratio, T), gap * ratio / T ** 2, r"$\frac{d}{dT} \, e^{-\Delta/T} = \Delta e^{-\Delta/T} / T^2$")
         d.holds(gap * ratio / T ** 2, ">", 0, "the ratio rises with T: higher T favours the smaller logit")
         d.equal(-gap / (1 + u) + gap, gap * u / (1 + u), "T = 1 + u > 1: exponent −Δ/T minus −Δ (its T = 1 value)")
-        d.holds(gap * u / (1 + u), ">", 0, "so for T > 1 the ratio exceeds e^{−Δ}: the seed's claim holds")
+        d.holds(gap * u / (1 + u), ">", 0, r"so for T > 1 the ratio exceeds $e^{-\Delta}$: the seed's claim holds")
         d.equal(-gap * (1 + u) + gap, -gap * u, "T = 1/(1 + u) < 1: exponent −Δ/T minus −Δ")
-        d.holds(-gap * u, "<", 0, "so for T < 1 the ratio falls below e^{−Δ}: ŷ sharpens toward the largest logit")
+        d.holds(-gap * u, "<", 0, r"so for T < 1 the ratio falls below $e^{-\Delta}$: ŷ sharpens toward the largest logit")
         at_one, at_half = (sp.Integer(1) / (1 + sp.exp(sp.Integer(1) / s)) for s in (1, sp.Rational(1, 2)))
-        d.define(sp.Symbol("ŷ_small(T=1), logits (0, 1)"), at_one, "1/(1 + e)")
-        d.define(sp.Symbol("ŷ_small(T=1/2), logits (0, 1)"), at_half, "1/(1 + e²)")
+        d.define(sp.Symbol(r"$\hat y_{\text{small}}(T = 1)$, logits (0, 1)"), at_one, "1/(1 + e)")
+        d.define(sp.Symbol(r"$\hat y_{\text{small}}(T = 1/2)$, logits (0, 1)"), at_half, "1/(1 + e²)")
         d.holds(at_one - at_half, ">", 0, "a counterexample to '除以 T 偏向较小的 oᵢ' for T = 1/2")
         d.note("The seed says dividing by T favours small oᵢ (更偏向 oᵢ 较小的值): true only for T > 1. "
-               "For 0 < T < 1 it does the opposite (logits (0, 1): ŷ_small drops from 0.269 at T = 1 to "
+               r"For 0 < T < 1 it does the opposite (logits (0, 1): $\hat y_{\text{small}}$ drops from 0.269 at T = 1 to "
                "0.119 at T = 1/2), and T = 1 changes nothing.", "imprecise: needs T > 1")
 
     def evidence(self):
@@ -298,11 +305,12 @@ class SoftmaxTemperature(Proof):
         one_hot = np.eye(row.size)[np.argmax(row)]
         limit_err = max(float(np.abs(cold - one_hot).max()), float(np.abs(hot - 1 / row.size).max()))
         limits = Evidence("softmax(o/T) at T = 1e-3 and T = 1e4 (K = 5)", 2 * row.size, limit_err, limit_err,
-                          "atol 1e-3", limit_err < 1e-3, f"logits {row.tolist()} (seed 2)")
+                          "atol 1e-3", limit_err < 1e-3,
+                          "logits " + ", ".join(f"{v:g}" for v in row).replace("-", "−") + " (seed 2)")
         small = [float(OPS["softmax"].numpy(np.array([0.0, 1.0]) / temp)[0]) for temp in (0.5, 1.0, 2.0)]
         expected = [1 / (1 + np.exp(1 / temp)) for temp in (0.5, 1.0, 2.0)]
         err = max(abs(a - b) for a, b in zip(small, expected))
-        sharpen = Evidence("ŷ_small for logits (0, 1) at T = 1/2, 1, 2", 3, err, err, "atol 1e-15, rising in T",
-                           err < 1e-15 and small[0] < small[1] < small[2],
-                           "ŷ_small = " + ", ".join(f"{v:.4f}" for v in small))
+        sharpen = Evidence(r"$\hat y_{\text{small}}$ for logits (0, 1) at T = 1/2, 1, 2", 3, err, err,
+                           "atol 1e-15, rising in T", err < 1e-15 and small[0] < small[1] < small[2],
+                           r"$\hat y_{\text{small}}$ = " + ", ".join(f"{v:.4f}" for v in small))
         return [entropy_check, limits, sharpen]

@@ -93,10 +93,11 @@ def merge(d, product, f, k, why):
 def product_lemma(d):
     """0 ≤ A ≤ A′ and 0 ≤ B ≤ B′ imply AB ≤ A′B′ (used in every inductive step below)."""
     a, a_hi, b, b_hi, gap_a, gap_b = (symbol(name) for name in ("A", "A_hi", "B", "B_hi", "gap_A", "gap_B"))
-    d.note("lemma: 0 ≤ A ≤ A_hi and 0 ≤ B ≤ B_hi imply A·B ≤ A_hi·B_hi", "monotonicity of products")
+    d.note(r"lemma: $0 \le A \le A_{hi}$ and $0 \le B \le B_{hi}$ imply $A \cdot B \le A_{hi} \cdot B_{hi}$",
+           "monotonicity of products")
     d.equal(a_hi * b_hi - a * b, (a_hi - a) * b_hi + a * (b_hi - b), "regroup the difference")
     d.holds(gap_a * b_hi + a * gap_b, ">=", 0,
-            "with gap_A = A_hi − A ≥ 0 and gap_B = B_hi − B ≥ 0 every term is ≥ 0",
+            r"with $gap_A = A_{hi} - A \ge 0$ and $gap_B = B_{hi} - B \ge 0$ every term is ≥ 0",
             assume={"gap_A": NONNEG, "gap_B": NONNEG, "A": NONNEG, "B_hi": NONNEG})
 
 
@@ -125,9 +126,11 @@ def layer_step(d):
     z_next = g.let("z_next", w_next * y_prev + b_next)
     y_next = g.let("y_next", sigmoid(z_next))
     local = g.grad(y_next, y_prev).factors
-    d.note(f"∂y_next/∂y_n = {local}", "Graph.grad of one appended layer z_next = w_next·y_n + b_next")
-    d.equal(local.value, slope_at(z_next) * w_next, "the local factor is σ′(z_next)·w_next")
-    d.note("b₁ reaches y_next only through y_n, so ∂y_next/∂b₁ = σ′(z_next)·w_next·∂y_n/∂b₁",
+    d.note(r"$\partial y_{next}/\partial y_n = " + local.latex() + "$",
+           r"the graph's gradient through one appended layer $z_{next} = w_{next} \cdot y_n + b_{next}$")
+    d.equal(local.value, slope_at(z_next) * w_next, r"the local factor is $\sigma'(z_{next}) \cdot w_{next}$")
+    d.note(r"$b_1$ reaches $y_{next}$ only through $y_n$, so "
+           r"$\partial y_{next}/\partial b_1 = \sigma'(z_{next}) w_{next} \cdot \partial y_n/\partial b_1$",
            "chain rule along the single path")
 
 
@@ -224,8 +227,13 @@ class VanishingGradientBound(Proof):
     id = "vanishing-gradient-bound"
     section = "3(1) 梯度消失"
     title = "The vanishing-gradient product and its (1/4)ⁿ bound"
-    quote = (r"\frac{\partial C}{\partial b_1} = \frac{\partial C}{\partial y_4} \sigma'(z_4) w_4 \sigma'(z_3) w_3 "
-             r"\sigma'(z_2) w_2 \sigma'(z_1) (2) … 其导数最大值也只有 1/4 … 距离输出层最远的那一层的参数也就最有可能出现梯度消失的问题")
+    quote = (r"$$\frac{\partial C}{\partial b_1} = \frac{\partial C}{\partial y_4} \frac{\partial y_4}{\partial z_4} "
+             r"\frac{\partial z_4}{\partial x_4} \frac{\partial x_4}{\partial z_3} \frac{\partial z_3}{\partial x_3} "
+             r"\frac{\partial x_3}{\partial z_2} \frac{\partial z_2}{\partial x_2} \frac{\partial x_2}{\partial z_1} "
+             "\\frac{\\partial z_1}{\\partial b_1}  \n"
+             r"= \frac{\partial C}{\partial y_4} \sigma'(z_4) w_4 \sigma'(z_3) w_3 \sigma'(z_2) w_2 \sigma'(z_1) (2)$$"
+             r" … 我们通过相关的计算就可以得到其导数最大值也只有 $1\over 4$ 。"
+             " … 其中距离输出层最远的那一层的参数也就最有可能出现梯度消失的问题")
     statement = ("For the chain zᵢ = wᵢxᵢ + bᵢ, xᵢ₊₁ = σ(zᵢ), yₙ = σ(zₙ) and every n ≥ 1: "
                  "∂C/∂b₁ = ∂C/∂yₙ · ∏ᵢ₌₁ⁿ σ′(zᵢ) · ∏ᵢ₌₂ⁿ wᵢ (no w₁), so "
                  "|∂C/∂b₁| ≤ |∂C/∂yₙ| · (1/4)ⁿ · ∏ᵢ₌₂ⁿ |wᵢ|; layer by layer ∂C/∂bₖ = ∂C/∂bₖ₊₁ · wₖ₊₁σ′(zₖ), "
@@ -243,11 +251,13 @@ class VanishingGradientBound(Proof):
         for depth in DEPTHS:  # the product of local factors, read off the graph
             chain = sigmoid_chain(depth)
             path = chain.graph.grad(chain.loss, chain.b[0]).factors
-            d.note(f"n = {depth}: ∂C/∂b₁ = {path}", "Graph.grad: the local factors along the single path")
+            d.note(f"n = {depth}: ∂C/∂b₁ = {path}", "the graph's local factors along the single path")
             claimed = chain.graph.local(chain.loss, chain.output) * sp.Mul(*map(slope_at, chain.z)) \
                 * sp.Mul(*chain.w[1:])
-            d.equal(path.value, claimed, f"∂C/∂y_{depth} · σ′(z_1)⋯σ′(z_{depth}) · w_2⋯w_{depth}: no w_1"
-                    if depth > 1 else "∂C/∂y_1 · σ′(z_1): no weight at all")
+            d.equal(path.value, claimed,
+                    rf"$\partial C/\partial y_{depth} \cdot \sigma'(z_1) \cdots \sigma'(z_{depth}) \cdot "
+                    rf"w_2 \cdots w_{depth}$: no $w_1$"
+                    if depth > 1 else r"$\partial C/\partial y_1 \cdot \sigma'(z_1)$: no weight at all")
         d.note("n = 4 is the seed's formula (2), factor for factor", "the seed's chain-rule product is right")
 
         # the product form for every n, by induction on the number of layers
@@ -275,7 +285,8 @@ class VanishingGradientBound(Proof):
                "hence by induction |∏ᵢ₌₂ⁿ wᵢ| = ∏ᵢ₌₂ⁿ |wᵢ|", "|·| is multiplicative")
         merge(d, sp.Product(sp.Abs(w(i)), (i, 2, n)), sp.Abs(w(i)), n + 1, "∏ᵢ₌₂ⁿ |w(i)| · |w(n+1)| merges")
         d.note("|∂C/∂b₁| = |∂C/∂yₙ|·∏σ′(zᵢ)·∏ᵢ₌₂ⁿ|wᵢ| ≤ |∂C/∂yₙ|·(1/4)ⁿ·∏ᵢ₌₂ⁿ|wᵢ|",
-               "lemma with A = ∏σ′(zᵢ) ≤ 4⁻ⁿ, B = B_hi = |∂C/∂yₙ|·∏|wᵢ|; the weights run over i = 2…n")
+               r"lemma with A = ∏σ′(zᵢ) ≤ 4⁻ⁿ, $B = B_{hi} = |\partial C/\partial y_n| \cdot \prod |w_i|$; "
+               "the weights run over i = 2…n")
 
         # layer by layer: the gradient of the bias k is the one of bias k + 1 times w_{k+1}σ′(z_k)
         chain = sigmoid_chain(4)
@@ -283,7 +294,8 @@ class VanishingGradientBound(Proof):
         for k in range(3):
             d.equal(grads.factors[chain.b[k]].value,
                     grads.factors[chain.b[k + 1]].value * chain.w[k + 1] * slope_at(chain.z[k]),
-                    f"∂C/∂b_{k + 1} = ∂C/∂b_{k + 2} · w_{k + 2}·σ′(z_{k + 1}) (graph, n = 4)")
+                    rf"$\partial C/\partial b_{k + 1} = \partial C/\partial b_{k + 2} \cdot w_{k + 2} "
+                    rf"\sigma'(z_{k + 1})$ (graph, n = 4)")
         d.note("|∂C/∂bₖ| = |wₖ₊₁|σ′(zₖ)|∂C/∂bₖ₊₁| ≤ (|wₖ₊₁|/4)|∂C/∂bₖ₊₁|: smaller at every layer towards "
                "the input when |wᵢ| < 4, so the layer farthest from the output has the smallest gradient",
                "lemma with B = σ′(zₖ) ≤ 1/4; the seed's 最有可能 holds under this condition")
@@ -315,11 +327,12 @@ class VanishingGradientBound(Proof):
                                      f"{label}: depth {DEPTH}, {m} chains, every bias (seed 20240601)"))
             excess = np.abs(grads) - bound * (1 + 1e-12)
             violations = int((excess > 0).sum())
-            detail = f"{label}: |∂C/∂b_k| ≤ |∂C/∂y|·4^-(n-k+1)·∏_{{i>k}}|w_i|; {violations} violations"
+            detail = (rf"{label}: $|\partial C/\partial b_k| \le |\partial C/\partial y| \cdot 4^{{-(n-k+1)}} "
+                      rf"\cdot \prod_{{i>k}} |w_i|$; {violations} violations")
             if label == "|wᵢ| ≤ 1":
                 ratio = np.abs(grads) / np.abs(upstream)
                 medians = np.median(ratio, axis=1)  # depth DEPTH − k for row k
-                detail += "; median |∂C/∂b_k|/|∂C/∂y| by depth n: " + ", ".join(
+                detail += r"; median $|\partial C/\partial b_k| / |\partial C/\partial y|$ by depth n: " + ", ".join(
                     f"n={DEPTH - k}: {medians[k]:.1e}" for k in (11, 8, 5, 2, 0))
                 violations += int((ratio * 4.0 ** (DEPTH - np.arange(DEPTH))[:, None] > 1 + 1e-12).sum())
             evidence.append(Evidence("bound check", grads.size, float(max(excess.max(), 0.0)),
@@ -351,14 +364,16 @@ class ExplodingGradient(Proof):
             path = chain.graph.grad(chain.loss, chain.b[0]).factors
             paired = sp.Mul(*(wk * slope_at(zk) for wk, zk in zip(chain.w[1:], chain.z[1:])))
             d.equal(path.value, chain.graph.local(chain.loss, chain.output) * slope_at(chain.z[0]) * paired,
-                    f"n = {depth} (graph): ∂C/∂y_{depth} · σ′(z_1) · ∏_(i=2..{depth}) w_i·σ′(z_i)")
+                    rf"n = {depth} (graph): $\partial C/\partial y_{depth} \cdot \sigma'(z_1) \cdot "
+                    rf"\prod_{{i=2}}^{{{depth}}} w_i \sigma'(z_i)$")
         grouped = s(1) * sp.Product(s(i) * w(i), (i, 2, n))
         d.define(sp.Symbol("Q_n"), grouped, "definition, the factors paired as wᵢσ′(zᵢ); to show: ∂yₙ/∂b₁ = Qₙ")
         d.equal(grouped.subs(n, 1).doit(), s(1), "n = 1: Q₁ = σ′(z₁) = ∂y₁/∂b₁")
         layer_step(d)
         step = sp.Product(s(i) * w(i), (i, n + 1, n + 1))
         d.equal(product_simplify(grouped * step), grouped.subs(n, n + 1),
-                "Qₙ · s(n+1)w(n+1) = Qₙ₊₁ (product_simplify): the same recursion, so ∂yₙ/∂b₁ = Qₙ")
+                "Qₙ · s(n+1)w(n+1) = Qₙ₊₁ (SymPy's product simplification): the same recursion, "
+                "so ∂yₙ/∂b₁ = Qₙ")
 
         # the lower bound, by induction: |Q_n| ≥ σ′(z₁) c^(n−1)
         product_lemma(d)
@@ -371,12 +386,12 @@ class ExplodingGradient(Proof):
         d.equal(s1 * c ** (n - 1) * c, s1 * c ** n, "σ′(z₁)cⁿ⁻¹·c = σ′(z₁)cⁿ: the induction closes")
         excess = symbol("epsilon", positive=True)
         growth = sp.limit((1 + excess) ** (n - 1), n, sp.oo)
-        d.define(sp.Limit((1 + excess) ** (n - 1), n, sp.oo), growth, "sp.limit with c = 1 + ε, ε > 0")
+        d.define(sp.Limit((1 + excess) ** (n - 1), n, sp.oo), growth, "SymPy's limit with c = 1 + ε, ε > 0")
 
         # with the sigmoid, |w σ′(z)| > 1 needs |w| > 4
         sigmoid_slope_bounds(d)
         d.note("|w·σ′(z)| = |w|·σ′(z) ≤ |w|/4",
-               "|·| multiplicative, σ′ > 0; lemma with A = A_hi = |w|, B = σ′(z) ≤ 1/4")
+               r"|·| multiplicative, σ′ > 0; lemma with $A = A_{hi} = |w|$, B = σ′(z) ≤ 1/4")
         d.note("so |w| ≤ 4 ⇒ |wσ′(z)| ≤ |w|/4 ≤ 1: a factor |wσ′(z)| > 1 needs |w| > 4", "contrapositive")
         at_zero = slope_at(sp.Integer(0))
         d.equal(at_zero, QUARTER, "σ′(0) = 1/4")
@@ -411,8 +426,9 @@ class ExplodingGradient(Proof):
             worst = max(worst, float((short / bound).max()))
             lower.append(np.median(np.abs(grads[k]) / upstream))
         detail = (f"|w| ∈ [6, 10], z ∈ [−0.3, 0.3], depth {DEPTH}, {m} chains (seed 7); min pair "
-                  f"|wσ′(z)| = {pairs[1:].min():.3f}; {violations} violations of |∂C/∂b_k| ≥ |∂C/∂y|σ′(z_k)c^(n−k); "
-                  f"median |∂C/∂b_k|/|∂C/∂y| for depth 1, 4, 8, 12: "
+                  f"|wσ′(z)| = {pairs[1:].min():.3f}; {violations} violations of "
+                  r"$|\partial C/\partial b_k| \ge |\partial C/\partial y| \sigma'(z_k) c^{n-k}$; "
+                  r"median $|\partial C/\partial b_k| / |\partial C/\partial y|$ for depth 1, 4, 8, 12: "
                   + ", ".join(f"{lower[DEPTH - q]:.3g}" for q in (1, 4, 8, 12)))
         evidence.append(Evidence("bound check", grads.size, max(worst, 0.0), max(worst, 0.0), "rel 1e-12",
                                  violations == 0 and pairs[1:].min() > 1 and lower[0] > 100 * lower[DEPTH - 1],
@@ -424,7 +440,7 @@ class ExplodingGradient(Proof):
         grads = run_chain(compiled, chain, x1, target, weights, biases)
         ratio = float((np.abs(grads[0]) / np.abs(y - target)).max())
         evidence.append(Evidence("bound check", m, max(ratio - 0.25 * (3.5 / 4) ** (DEPTH - 1), 0.0), 0.0,
-                                 "≤ (1/4)(3.5/4)^(n−1)", ratio <= 0.25 * (3.5 / 4) ** (DEPTH - 1),
+                                 "≤ (1/4)·(3.5/4)ⁿ⁻¹", ratio <= 0.25 * (3.5 / 4) ** (DEPTH - 1),
                                  f"all |wᵢ| ∈ [1.5, 3.5] > 1, depth {DEPTH}, {m} chains: "
                                  f"max |∂C/∂b₁|/|∂C/∂y| = {ratio:.3g} — the gradient still shrinks"))
         return evidence

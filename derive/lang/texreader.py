@@ -104,6 +104,14 @@ def tokens(source: str):
         kind = {"brace_open": "open", "brace_close": "close", "specials": "special", "mathmode_inline": "math",
                 "mathmode_display": "math", "begin_environment": "begin", "end_environment": "end"}.get(tok.tok, tok.tok)
         value = tok.arg.specials_chars if kind == "special" else str(tok.arg)
+        if kind == "macro" and len(value) > 1 and not value.isascii():
+            # TeX's control words are ASCII letters: \quad其中 is \quad, then 其中
+            name = value[:len(value) - len(value.lstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+            if name:
+                out.append(Token("macro", name, tok.pos, space))
+                out += [Token("char", ch, tok.pos + 1 + len(name) + k, False) for k, ch in enumerate(value[len(name):])]
+                pos = max(tok.pos + tok.len, pos + 1)
+                continue
         out.append(Token(kind, value, tok.pos, space))
         pos = max(tok.pos + tok.len, pos + 1)
     return out

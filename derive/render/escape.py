@@ -50,10 +50,11 @@ CJK_RANGES = ((0x4E00, 0x9FFF), (0x3000, 0x303F), (0xFF00, 0xFFEF), (0x3400, 0x4
 class MissingGlyph(ValueError):
     """A character the report's fonts cannot typeset; ``char`` is it."""
 
-    def __init__(self, char: str):
-        self.char = char
+    def __init__(self, char: str, where: str = ""):
+        self.char, self.where = char, where
         name = unicodedata.name(char, "unnamed")
-        super().__init__(f"the report cannot typeset U+{ord(char):04X} {name} ({char!r})")
+        super().__init__(f"the report cannot typeset U+{ord(char):04X} {name} ({char!r})"
+                         + (f" in {where}" if where else ""))
 
 
 def is_cjk(char: str) -> bool:
@@ -81,6 +82,9 @@ def in_cjk_font(char: str) -> bool:
 
 def _from_database(char: str) -> str | None:
     """LaTeX for a character pylatexenc's table lacks, from its Unicode decomposition, or None."""
+    parts = unicodedata.normalize("NFD", char)
+    if len(parts) > 1 and parts[0].isascii() and parts[0].isalpha():  # ȳ = y + a combining macron
+        return _accented(parts[0], parts[1:])
     tag, _, rest = unicodedata.decomposition(char).partition(" ")
     if tag in ("<super>", "<sub>") and rest:
         inner = "".join(chr(int(code, 16)) for code in rest.split())

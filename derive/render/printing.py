@@ -76,6 +76,9 @@ class TextPrinter(StrPrinter):
             return shown[0] + "\u0304" + shown[1:]
         name = expr.name
         if not NAME_RE.match(name):  # a display name such as "f(0)" or "n = 1": shown as it is
+            if "$" in name:  # with maths in it (the catalogue's markup): the maths as Unicode
+                from .rich import to_text
+                return to_text(name)
             return name
         base, _, sub = name.partition("_")
         base = _GREEK.get(base, base)
@@ -270,6 +273,9 @@ class TexPrinter(LatexPrinter):
         if not (NAME_RE.match(expr.name) or is_adjoint(expr)):
             # Only validated names reach SymPy's printer; any other name is escaped text,
             # so a symbol called \input{/etc/passwd} prints literally.
+            if "$" in expr.name:  # the catalogue's markup: prose as text, its $…$ maths read by the safe reader
+                from .rich import to_math
+                return to_math(expr.name, lambda piece: r"\text{%s}" % escape(piece))
             return r"\text{%s}" % escape(expr.name)
         if is_adjoint(expr):
             base, sep, sub = super()._print_Symbol(primal(expr)).partition("_")

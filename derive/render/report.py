@@ -1,71 +1,64 @@
 """LaTeX/PDF derivation reports: ``derive report``.
 
 :func:`build_tex` turns catalogue results into one deterministic ``.tex``
-file: a title page, contents, a summary table with the errata marked, one
-section per proof (the seed's statement, numbered derivation steps with their
-justifications, a verdict box, the correction for an erratum, the numeric
-evidence table, figures) and an appendix of the errata.  Text reaches LaTeX
-only through :func:`derive.render.escape.escape`, formulas only through
-:func:`derive.render.latex.as_latex`.  The figures are those the proofs
-declare (:func:`derive.render.figures.catalogue_figures`); the errata
-appendix gives each erratum proof's own ``why_wrong``.
+file: a title page, contents, a summary table (linked to each proof, with its
+page), one section per proof (the source passage it checks, typeset, with its
+section and lines; the statement; the numbered derivation with a
+justification for every step; a verdict box; the counterexample and
+correction of an erratum; the numeric evidence; figures), an appendix with
+the formulas too long for a line given whole, and an appendix of the errata.
 
-:func:`compile_pdf` runs ``latexmk`` (pdflatex) in a fresh temporary folder
-with shell escape off, ``openin_any=p`` / ``openout_any=p``, stdin from
-``/dev/null``, ``-norc``, ``-halt-on-error`` and a wall-clock limit; the PDF
-is copied out only when the compile succeeded.  :class:`derive.render.output.OutputFolder`
-checks the output folder before the proofs run and writes every file all or
-nothing, never through a symbolic link; it touches no other file there.
+Text reaches LaTeX only through :func:`derive.render.escape.escape` (the
+catalogue's prose through :func:`derive.render.rich.to_latex`, which reads its
+``$…$`` maths with the safe reader), formulas only through the printers and
+:mod:`derive.render.layout`, which breaks a long formula into lines rather
+than scale it.  Every formula is set at the body's size.  The source's
+passages come from :mod:`derive.render.passage`.  Compiling is
+:mod:`derive.render.compile`'s; :class:`derive.render.output.OutputFolder`
+writes the files all or nothing.
 
 >>> from derive.catalogue import Result
 >>> r = Result("demo", "1 损失函数", "A demo", "x = x", "E(θ)", "proved", "proved", False, None)
 >>> tex = build_tex([r], title="50% & $x_1$")
->>> r"50\\% \\& \\$x\\_1\\$" in tex and r"\\section{A demo}" in tex
+>>> r"50\\% \\& \\$x\\_1\\$" in tex and r"\\section{\\texorpdfstring{A demo}{A demo}}" in tex
 True
 """
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-from .escape import escape, is_cjk
-from .latex import as_latex
+import sympy as sp
+
+from . import rich
+from .compile import (COMPILE_SECONDS, PDF_NAME, TEX_NAME, Compiled, compile_pdf, has_cjk,  # noqa: F401
+                      interrupts_deferred, latexmk_available, scratch_folder)
+from .escape import MissingGlyph, escape, is_cjk
+from .layout import Named, break_relation, definitions, width
 from .output import OutputFolder
+from .passage import locate
+from .passage import to_latex as passage_latex
 
-TEX_NAME = "derive-report.tex"
-PDF_NAME = "derive-report.pdf"
 FIGURE_DIR = "figures"
-COMPILE_SECONDS = 180
 DEFAULT_TITLE = "Derivations and verdicts for the study notes on deep learning"
+SUBJECT = "Symbolic derivations, proofs and refutations of the formulas of a deep-learning study note"
+KEYWORDS = "deep learning, backpropagation, chain rule, SymPy, proof, counterexample, errata"
 TEXLIVE_HINT = ("the PDF needs TeX Live; on Debian or Ubuntu: sudo apt-get install texlive-latex-base "
-                "texlive-latex-recommended latexmk (and latex-cjk-chinese "
-                "latex-cjk-chinese-arphic-gbsn00lp for the Chinese quotes)")
+                "texlive-latex-recommended latexmk latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp")
 VERDICT_COLOURS = {"proved": "green!45!black", "refuted": "red!70!black", "supported": "blue!60!black",
                    "demonstrated": "teal!70!black", "unknown": "orange!80!black"}
+TEXT_WIDTH = 472.0     # points: A4 less two 2.2 cm margins
+FORMULA_COLUMN = 262.0  # the step table's formula column; wider formulas take a full-width row
+WHY_COLUMN = 150.0
+FULL_ROW = FORMULA_COLUMN + WHY_COLUMN + 12.0
+PDF_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$", "%": r"\%",
+                "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
-def has_cjk() -> bool:
-    """Whether the TeX installation has CJKutf8 and the gbsn font (Chinese quotes)."""
-    kpsewhich = shutil.which("kpsewhich")
-    if not kpsewhich:
-        return False
-    found = subprocess.run([kpsewhich, "CJKutf8.sty", "c70gbsn.fd"], capture_output=True, text=True,
-                           stdin=subprocess.DEVNULL, timeout=30)
-    return len(found.stdout.split()) == 2
-
-
-def _text(value, cjk):
+def _text(value) -> str:
     """Escaped text, with runs of Chinese inside the CJK environment."""
     out, run = [], []
-    for char in escape(value, cjk=cjk):
-        if cjk and is_cjk(char):
+    for char in escape(value):
+        if is_cjk(char):
             run.append(char)
             continue
         if run:
@@ -77,78 +70,131 @@ def _text(value, cjk):
     return "".join(out)
 
 
+def _prose(markup) -> str:
+    """The catalogue's prose (markup with ``$…$`` maths) as text-mode LaTeX."""
+    return rich.to_latex(str(markup), text=_text)
+
+
+def pdf_string(markup) -> str:
+    r"""A bookmark's or the PDF metadata's text: Unicode, its TeX specials made literal for hyperref.
+
+    >>> print(pdf_string(r"$x \le 1$ & 50%"))
+    x \unichar{"2264} 1 \& 50\%
+    """
+    return "".join(PDF_SPECIALS.get(c, c) if c.isascii() else r'\unichar{"%04X}' % ord(c)
+                   for c in rich.to_text(str(markup)) if c.isprintable())
+
+
+def _id(pid) -> str:
+    """A proof id in typewriter type that may break after each hyphen."""
+    return r"\texttt{%s}" % r"-\allowbreak{}".join(escape(part) for part in str(pid).split("-"))
+
+
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \input{glyphtounicode}\pdfgentounicode=1
 \usepackage{lmodern}
 \usepackage[T1]{fontenc}
+\usepackage{textcomp}
 \usepackage[margin=2.2cm]{geometry}
 \usepackage{amsmath,amssymb}
 \usepackage{graphicx}
 \usepackage{longtable,booktabs,array}
 \usepackage[table]{xcolor}
-%(cjk)s\usepackage[hidelinks]{hyperref}
+\usepackage{needspace}
+\usepackage{CJK}
+\usepackage[unicode,hidelinks,bookmarksnumbered,bookmarksopen]{hyperref}
+\hypersetup{pdftitle={%(title)s}, pdfsubject={%(subject)s}, pdfkeywords={%(keywords)s}, pdfauthor={derive},
+  pdfcreator={derive}}
 %% CJK.sty, not CJKutf8: CJKutf8's ToUnicode maps leak onto Latin fonts and garble their text.
 \DeclareRobustCommand{\zh}[1]{\begin{CJK}{UTF8}{gbsn}#1\end{CJK}}
+\tracinglostchars=2
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{4pt}
-\newcommand{\verdictbox}[3]{\par\noindent\fcolorbox{#1}{#1!8}{\parbox{\dimexpr\linewidth-2\fboxsep-2\fboxrule}{\textbf{\textcolor{#1}{#2}}\quad #3}}\par}
+\setlength{\emergencystretch}{2em}
+\renewcommand{\topfraction}{0.85}\renewcommand{\bottomfraction}{0.6}
+\renewcommand{\textfraction}{0.1}\renewcommand{\floatpagefraction}{0.8}
+\newcommand{\verdictbox}[3]{\par\noindent\fcolorbox{#1}{#1!8}{\parbox{\dimexpr\linewidth-2\fboxsep-2\fboxrule}{\raggedright\textbf{\textcolor{#1}{#2}}\quad #3}}\par}
+\newcommand{\heading}[1]{\par\needspace{5\baselineskip}\paragraph{#1}}
 \begin{document}
 """
 
 
-def _title_page(title, results, cjk):
+def _title_page(title, results):
     counts = {s: sum(r.status == s for r in results) for s in VERDICT_COLOURS}
     shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     errata = sum(r.erratum for r in results)
     return "\n".join([
         r"\begin{titlepage}\centering\vspace*{3cm}",
-        r"{\LARGE\bfseries %s\par}\vspace{1cm}" % _text(title, cjk),
-        r"{\large Generated by \texttt{derive}: every formula derived with SymPy, cross-checked "
-        r"numerically, and given a verdict.\par}\vspace{1cm}",
+        r"{\LARGE\bfseries %s\par}\vspace{1cm}" % _text(title),
+        r"{\large Generated by \texttt{derive}: every formula derived with SymPy, proved or refuted with "
+        r"a certificate, and cross-checked numerically.\par}\vspace{1cm}",
         r"{\large %d proofs: %s.\par}" % (len(results), escape(shown)),
         r"{\large %d %s found in the source text.\par}" % (errata, "erratum" if errata == 1 else "errata"),
-        r"\vfill{\small Source: Chinese study notes on loss functions, backpropagation, "
-        r"regularisation, softmax and convolution (\texttt{seed/000\_71b1b62be0ae4285.txt}).\par}",
+        r"\vfill{\small Source: Chinese study notes on loss functions, backpropagation, regularisation, "
+        r"softmax and convolution (\texttt{proofs/seed.md}); each proof quotes the passage it checks.\par}",
         r"\end{titlepage}", r"\tableofcontents\clearpage",
     ])
 
 
-def _summary(results, cjk):
+def _summary(results):
     rows = [r"\section*{Summary}\addcontentsline{toc}{section}{Summary}",
             r"Errata (statements of the source text that are wrong or imprecise) are marked "
-            r"\textbf{\textcolor{red!70!black}{erratum}}.",
-            r"\begin{longtable}{>{\raggedright}p{4.6cm} >{\raggedright}p{2.2cm} >{\raggedright}p{6.2cm} l}",
-            r"\toprule id & section & title & verdict \\ \midrule \endhead"]
+            r"\textbf{\textcolor{red!70!black}{erratum}}.  Each id links to its proof.",
+            r"\begin{longtable}{@{}>{\raggedright}p{3.5cm} >{\raggedright}p{3.1cm} >{\raggedright}p{5.2cm} "
+            r">{\raggedright}p{1.9cm} >{\raggedleft\arraybackslash}p{0.9cm}@{}}",
+            r"\toprule id & section & title & verdict & page \\ \midrule \endhead"]
     for r in results:
         mark = r" \textbf{\textcolor{red!70!black}{erratum}}" if r.erratum else ""
-        rows.append(r"\hyperref[proof:%s]{\texttt{%s}} & %s & %s & \textcolor{%s}{%s}%s \\" % (
-            escape(r.id), escape(r.id), _text(r.section, cjk), _text(r.title, cjk),
-            VERDICT_COLOURS[r.status], r.status, mark))
-    rows.append(r"\bottomrule\end{longtable}\clearpage")
+        rows.append(r"\hyperref[proof:%s]{%s} & %s & %s & \textcolor{%s}{%s}%s & \pageref{proof:%s} \\" % (
+            escape(r.id), _id(r.id), _text(r.section), _prose(r.title), VERDICT_COLOURS[r.status], r.status,
+            mark, escape(r.id)))
+    rows.append(r"\bottomrule\end{longtable}")
     return "\n".join(rows)
 
 
-LONG_FORMULA = 140  # characters of LaTeX beyond which a formula is scaled down to the column
-HUGE_FORMULA = 2500  # beyond this it would be unreadable: say so instead
+def _sides(relation):
+    """(lhs, op, rhs) of a step's relation, or None for a sentence."""
+    if type(relation).__name__ == "Rel":
+        return relation.lhs, relation.op, relation.rhs
+    if isinstance(relation, sp.core.relational.Relational):
+        return relation.lhs, relation.rel_op.replace("==", "="), relation.rhs
+    return None
 
 
-def _formula(tex):
-    """A step's formula: as it is, scaled to the column when long, or a pointer when huge."""
-    if len(tex) > HUGE_FORMULA:
-        return r"\emph{(a formula of %d characters of LaTeX; \texttt{derive show} prints it)}" % len(tex)
-    if len(tex) > LONG_FORMULA:
-        return r"\resizebox{\linewidth}{!}{$\displaystyle %s$}" % tex
-    return "$\\displaystyle %s$" % tex
+def _step_row(i, step, named):
+    """One step: formula and reason side by side, or the reason then the formula on a full-width row."""
+    why = r"{\itshape %s}" % _prose(step.why)
+    relation = step.relation
+    sides = _sides(relation)
+    if isinstance(relation, str):
+        return r"(%d) & %s & %s \\[2pt]" % (i, _prose(relation), why)
+    if type(relation).__name__ == "Phrase":
+        return r"(%d) & %s & %s \\[2pt]" % (i, relation.latex(_text), why)
+    if sides is None:
+        sides = (None, "", relation)
+    lhs, op, rhs = sides
+    if lhs is None:
+        tex, _ = break_relation("", "", rhs, FORMULA_COLUMN, None)
+        tex = tex.strip()
+        if width(tex) > FORMULA_COLUMN:
+            tex, _ = break_relation("", "", rhs, FULL_ROW - 20, named)
+    else:
+        tex, _ = break_relation(lhs, op, rhs, FORMULA_COLUMN, None)
+    if width(tex) <= FORMULA_COLUMN:
+        return r"(%d) & $\displaystyle %s$ & %s \\[2pt]" % (i, tex, why)
+    if lhs is not None:
+        tex, _ = break_relation(lhs, op, rhs, FULL_ROW - 20, named)
+    full = r"\multicolumn{2}{>{\raggedright\arraybackslash}p{%dpt}}" % FULL_ROW
+    return (r"(%d) & %s{%s} \\*" % (i, full, why) + "\n" +
+            r" & %s{\hspace*{1em}$\displaystyle %s$} \\[4pt]" % (full, tex))
 
 
-def _steps(steps, cjk):
+def _steps(steps, named):
     if not steps:
         return r"\emph{No derivation steps.}"
-    rows = [r"\begin{longtable}{r >{\raggedright}p{9.6cm} >{\raggedright\arraybackslash}p{5.4cm}}"]
-    for i, step in enumerate(steps, 1):
-        relation = step.relation
-        shown = _text(relation, cjk) if isinstance(relation, str) else _formula(as_latex(step))
-        rows.append(r"(%d) & %s & \small\emph{%s} \\[2pt]" % (i, shown, _text(step.why, cjk)))
+    rows = [r"\begin{longtable}{@{}r >{\raggedright}p{%dpt} >{\raggedright\arraybackslash}p{%dpt}@{}}" % (
+        FORMULA_COLUMN, WHY_COLUMN)]
+    rows += [_step_row(i, step, named) for i, step in enumerate(steps, 1)]
     rows.append(r"\end{longtable}")
     return "\n".join(rows)
 
@@ -159,73 +205,100 @@ def _number(value):
     return "0" if value == 0 else escape(f"{value:.2e}")
 
 
-def _evidence(evidence, cjk):
+def _evidence(evidence):
     if not evidence:
         return r"\emph{No numeric evidence.}"
-    rows = [r"\begin{longtable}{>{\raggedright}p{4.2cm} r r r >{\raggedright}p{3.6cm} l}",
+    rows = [r"\begin{longtable}{@{}>{\raggedright}p{4.6cm} r r r >{\raggedright}p{3.6cm} l@{}}",
             r"\toprule method & points & max abs err & max rel err & tolerance & agrees \\ \midrule"]
     for e in evidence:
         rows.append(r"%s & %d & %s & %s & %s & %s \\" % (
-            _text(e.method, cjk), e.points, _number(e.max_abs_err), _number(e.max_rel_err),
-            _text(e.tolerance, cjk), "yes" if e.passed else r"\textbf{no}"))
+            _prose(e.method), e.points, _number(e.max_abs_err), _number(e.max_rel_err),
+            _prose(e.tolerance), "yes" if e.passed else r"\textbf{no}"))
     rows.append(r"\bottomrule\end{longtable}")
-    details = [r"\item %s" % _text(e.detail, cjk) for e in evidence if e.detail]
+    details = [r"\item %s" % _prose(e.detail) for e in evidence if e.detail]
     if details:
-        rows.append(r"{\small\begin{itemize}" + "\n".join(details) + r"\end{itemize}}")
+        rows.append(r"\begin{itemize}" + "\n".join(details) + r"\end{itemize}")
     return "\n".join(rows)
 
 
-def _verdict_box(r, cjk):
+def _verdict_box(r):
     colour = VERDICT_COLOURS[r.status]
-    parts = [f"as expected ({escape(r.expected)})" if r.as_expected else
-             r"\textbf{expected %s}" % escape(r.expected)]
+    parts = [", as the catalogue expects." if r.as_expected else
+             r", \textbf{but the catalogue expects %s}." % escape(r.expected)]
     if r.reason:
-        parts.append(_text(r.reason, cjk))
+        parts.append(_prose(r.reason))
     if r.erratum:
         kind = "wrong" if r.status == "refuted" else "imprecise"
         parts.append(r"\\ \textbf{Erratum:} the source text is %s here." % kind)
         for line in r.refutations:
-            parts.append(r"\\ \textbf{Counterexample:} %s" % _text(line, cjk))
-        parts.append(r"\\ \textbf{Correction:} %s" % _text(r.correction or "", cjk))
+            parts.append(r"\\ \textbf{Counterexample:} %s" % _prose(line))
+        parts.append(r"\\ \textbf{Correction:} %s" % _prose(r.correction or ""))
     return r"\verdictbox{%s}{%s}{%s}" % (colour, r.status.upper(), " ".join(parts))
 
 
-def _figures(figures, cjk):
-    out = []
-    for path, caption in figures:
-        out.append(r"\begin{figure}[htbp]\centering\includegraphics[width=0.86\linewidth]{%s}"
-                   r"\caption{%s}\end{figure}" % (path, _text(caption, cjk)))
-    return "\n".join(out)
+def _figures(figures):
+    return "\n".join(r"\begin{figure}[tbp]\centering\includegraphics[width=0.72\linewidth]{%s}"
+                     r"\caption{%s}\end{figure}" % (path, _prose(caption)) for path, caption in figures)
 
 
-def _proof_section(r, figures, cjk):
-    return "\n".join([
-        r"\section{%s}\label{proof:%s}" % (_text(r.title, cjk), escape(r.id)),
-        r"\textbf{id} \texttt{%s} \quad \textbf{seed section} %s" % (escape(r.id), _text(r.section, cjk)),
-        r"\paragraph{The text says.} %s" % _text(r.quote, cjk),
-        r"\paragraph{Statement checked.} %s" % _text(r.statement, cjk),
-        r"\paragraph{Derivation.}", _steps(r.steps, cjk),
-        _verdict_box(r, cjk),
-        r"\paragraph{Numeric evidence.}", _evidence(r.evidence, cjk),
-        _figures(figures, cjk),
-        r"\clearpage",
-    ])
+def _source(r):
+    """The passage of the source the proof checks, typeset, with its section and lines."""
+    passage = locate(r.quote)
+    if not passage.blocks:
+        return r"\heading{The text says.} %s" % _text(r.quote)
+    first, last = passage.lines
+    where = "line %d" % first if first == last else "lines %d--%d" % (first, last)
+    section = r" \textrightarrow{} ".join(_text(s) for s in passage.section)
+    return "\n".join([r"\heading{The text says} (%s, %s):" % (section, where),
+                       r"\begin{quote}", passage_latex(passage, _text, TEXT_WIDTH - 60), r"\end{quote}"])
 
 
-def _errata(results, cjk):
+def _proof_section(r, figures, named):
+    try:
+        return "\n".join([
+            r"\needspace{8\baselineskip}",
+            r"\section{\texorpdfstring{%s}{%s}}\label{proof:%s}" % (_prose(r.title), pdf_string(r.title),
+                                                                     escape(r.id)),
+            r"\textbf{id} %s \quad \textbf{source section} %s" % (_id(r.id), _text(r.section)),
+            _source(r),
+            r"\heading{Statement checked.} %s" % _prose(r.statement),
+            r"\heading{Derivation.}", _steps(r.steps, named),
+            _verdict_box(r),
+            r"\heading{Numeric evidence.}", _evidence(r.evidence),
+            _figures(figures),
+        ])
+    except MissingGlyph as error:
+        raise MissingGlyph(error.char, f"proof {r.id}") from None
+
+
+def _in_full(parts):
+    """The appendix of formulas too long for a line: each named part, broken to fit."""
+    if not parts:
+        return ""
+    rows = [r"\section{Formulas in full}",
+            r"Terms too long for one line of a derivation are named there (\(A_{1}, A_{2}, \ldots\)) and "
+            r"given here whole, broken into lines; a part named inside one is given after it."]
+    for pid, named in parts:
+        rows.append(r"\subsection*{\hyperref[proof:%s]{%s}}" % (escape(pid), _id(pid)))
+        rows += [r"\[%s\]" % shown for shown in definitions(named, TEXT_WIDTH - 40)]
+    return "\n".join(rows)
+
+
+def _errata(results):
     errata = [r for r in results if r.erratum]
-    rows = [r"\appendix\section{Errata found in the source text}",
+    rows = [r"\section{Errata found in the source text}",
             r"Each entry gives the original, why it fails, and the correction; the proof's "
             r"section has the full derivation."]
     if not errata:
         rows.append(r"\emph{None among the proofs in this report.}")
     for r in errata:
-        why = why_wrong(r)
-        rows.append(r"\subsection*{\hyperref[proof:%s]{%s} (%s)}" % (escape(r.id), _text(r.title, cjk),
-                                                                   _text(r.section, cjk)))
+        passage = locate(r.quote)
+        original = passage_latex(passage, _text, TEXT_WIDTH - 80) if passage.blocks else _text(r.quote)
+        rows.append(r"\needspace{6\baselineskip}\subsection*{\hyperref[proof:%s]{%s} (%s)}" % (
+            escape(r.id), _prose(r.title), _text(r.section)))
         rows.append(r"\begin{description}\item[Original] %s \item[Why it fails] %s (verdict: %s)"
                     r" \item[Correction] %s \end{description}" % (
-                        _text(r.quote, cjk), _text(why, cjk), r.status, _text(r.correction or "", cjk)))
+                        original, _prose(why_wrong(r)), r.status, _prose(r.correction or "")))
     return "\n".join(rows)
 
 
@@ -242,138 +315,24 @@ def why_wrong(result) -> str:
     return (proof.why_wrong if proof is not None else "") or "; ".join(result.refutations) or result.statement
 
 
-def build_tex(results, title=DEFAULT_TITLE, figures=None, cjk=False) -> str:
+def build_tex(results, title=DEFAULT_TITLE, figures=None) -> str:
     """The report's LaTeX source: deterministic for the same results, title and figures.
 
-    ``figures`` maps a proof id to a list of (relative path, caption).
+    ``figures`` maps a proof id to a list of (relative path, caption).  A
+    character no font can show raises :class:`~derive.render.escape.MissingGlyph`.
     """
     figures = figures or {}
-    body = [PREAMBLE % {"cjk": "\\usepackage{CJK}\n" if cjk else ""},
-            _title_page(title, results, cjk), _summary(results, cjk)]
-    body += [_proof_section(r, figures.get(r.id, ()), cjk) for r in results]
-    body += [_errata(results, cjk), r"\end{document}", ""]
+    body = [PREAMBLE % {"title": pdf_string(title), "subject": pdf_string(SUBJECT),
+                        "keywords": pdf_string(KEYWORDS)},
+            _title_page(title, results), _summary(results)]
+    parts = []
+    for r in results:
+        named = Named()
+        body.append(_proof_section(r, figures.get(r.id, ()), named))
+        if named.parts:
+            parts.append((r.id, named))
+    body += [r"\appendix", _in_full(parts), _errata(results), r"\end{document}", ""]
     return "\n".join(body)
-
-
-# -- files -----------------------------------------------------------------------------
-
-@contextmanager
-def interrupts_deferred():
-    """Hold Ctrl-C, SIGTERM and SIGHUP in the body; deliver the first one caught when it is done.
-
-    The outputs are written inside it, so an interrupted run leaves the folder
-    as it was (interrupted earlier) or complete, never half-written.  Outside
-    the main thread it does nothing (signals reach only the main thread).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught, previous = [], {}
-    try:  # the setup too: a signal landing halfway must not leave a handler swapped
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            previous[number] = signal.signal(number, lambda signum, frame: caught.append(signum))
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
-        if caught:
-            _deliver(caught[0], previous.get(caught[0]))
-
-
-def _deliver(signum, handler):
-    """Run the usual handler of a held signal now: KeyboardInterrupt, Terminated, or the default action."""
-    if callable(handler):
-        handler(signum, None)  # directly, in this thread: no second trip through the kernel
-    elif handler != signal.SIG_IGN:
-        signal.raise_signal(signum)
-
-
-@contextmanager
-def scratch_folder(prefix):
-    """A fresh temporary folder, removed afterwards even when a signal lands as it is made or removed.
-
-    ``tempfile.TemporaryDirectory`` leaves its folder behind when Ctrl-C or
-    SIGTERM arrives between ``mkdtemp`` and the start of the ``with`` body;
-    here the making and the removing hold signals until they are done.
-    """
-    folder = None
-    try:
-        with interrupts_deferred():
-            folder = tempfile.mkdtemp(prefix=prefix)
-        yield Path(folder)
-    finally:
-        if folder is not None:
-            with interrupts_deferred():
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-@dataclass
-class Compiled:
-    ok: bool
-    pdf: bytes = b""
-    log: str = ""
-
-
-def latexmk_available() -> bool:
-    return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
-
-
-def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
-    """Compile ``tex`` with latexmk/pdflatex in a fresh temporary folder; never shell escape.
-
-    ``figure_files`` are (relative name, bytes) copied into the build folder.
-    Reading and writing files outside it is refused (``openin_any=p``,
-    ``openout_any=p``).
-    """
-    with scratch_folder("derive-tex-") as build_dir:
-        (build_dir / TEX_NAME).write_text(tex, encoding="utf-8")
-        for name, data in figure_files:
-            target = build_dir / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        env = {**os.environ, "openin_any": "p", "openout_any": "p", "shell_escape": "f",
-               "TEXMFOUTPUT": str(build_dir), "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
-        pdflatex = "pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error %O %S"
-        cmd = ["latexmk", "-norc", "-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-               f"-pdflatex={pdflatex}", TEX_NAME]
-        try:
-            proc = subprocess.Popen(cmd, cwd=build_dir, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-            try:
-                out, _ = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc.pid)
-                proc.communicate()
-                return Compiled(False, log=f"latexmk did not finish within {timeout} s")
-            except BaseException:  # Ctrl-C, SIGTERM or SIGHUP: stop TeX too, write nothing
-                _kill_group(proc.pid)
-                proc.wait()
-                raise
-        except FileNotFoundError:
-            return Compiled(False, log="latexmk is not installed")
-        log_file = build_dir / "derive-report.log"
-        log = log_file.read_text(errors="replace") if log_file.exists() else out.decode(errors="replace")
-        pdf = build_dir / PDF_NAME
-        if proc.returncode != 0 or not pdf.exists():
-            return Compiled(False, log=_log_excerpt(log))
-        return Compiled(True, pdf.read_bytes(), _log_excerpt(log))
-
-
-def _kill_group(pid: int) -> None:
-    """SIGKILL TeX's process group; a group that has already ended is no error."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _log_excerpt(log: str, lines=12) -> str:
-    """The first error of a LaTeX log and what follows it, or its tail."""
-    rows = log.splitlines()
-    for i, row in enumerate(rows):
-        if row.startswith("!") or ":error:" in row.lower() or ".tex:" in row and "error" in row.lower():
-            return "\n".join(rows[i:i + lines])
-    return "\n".join(rows[-lines:])
 
 
 # -- the command -------------------------------------------------------------------------
@@ -435,11 +394,10 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
     by_proof = {}
     for name, _, proof_id, caption in figure_files:
         by_proof.setdefault(proof_id, []).append((name, caption))
-    cjk = has_cjk()
-    tex = build_tex(results, title=title, figures=by_proof, cjk=cjk)
+    tex = build_tex(results, title=title, figures=by_proof)
     compiled, status = None, "skipped"
     if pdf != "no":
-        if latexmk_available():
+        if latexmk_available() and has_cjk():
             progress("compiling the PDF (latexmk, pdflatex)")
             compiled = compile_pdf(tex, [(n, b) for n, b, _, _ in figure_files])
             status = "written" if compiled.ok else "failed"

@@ -19,6 +19,8 @@ formula as one line of Unicode.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from ..lang.texmacros import EMITTED_ENVIRONMENT, MACROS
 from .escape import escape, is_cjk, math_char
 
@@ -181,7 +183,7 @@ BLACKBOARD = dict(zip("RNZQCE", "ℝℕℤℚℂ𝔼"))
 def to_text(formula) -> str:
     """``formula`` as one line of Unicode, for a terminal."""
     shown = " ; ".join(_text_seq(row) for row in _split_rows(list(formula.items)))
-    return " ".join(shown.split())
+    return unicodedata.normalize("NFC", " ".join(shown.split()))
 
 
 def _text_seq(items, compact=False) -> str:
@@ -213,7 +215,7 @@ def _script(node, table, mark) -> str:
     inner = "".join(_text_seq(node.args, compact=True).split()) if node.kind == "group" else _text(node)
     if inner and all(c in table for c in inner):
         return "".join(table[c] for c in inner)
-    return mark + (inner if len(inner) == 1 or inner.isalnum() else "(%s)" % inner)
+    return mark + (inner if len(inner) == 1 else "(%s)" % inner)
 
 
 def _text_group(node) -> str:

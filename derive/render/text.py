@@ -59,7 +59,24 @@ def as_text(obj, style="summary", **settings) -> str:
             return fn(obj, **settings)
     if style != "summary":
         raise TypeError(f"no {style!r} text layout for {type(obj).__name__}")
-    return obj if isinstance(obj, str) else text(obj)
+    return _m(obj) if isinstance(obj, str) else text(obj)
+
+
+def _m(markup) -> str:
+    """The catalogue's prose (``$…$`` maths in it) as Unicode: :func:`derive.render.rich.to_text`."""
+    from .rich import to_text
+    return to_text(markup) if markup and "$" in str(markup) else (markup or "")
+
+
+def _q(quote) -> str:
+    """A source quote (Markdown) as Unicode."""
+    from .passage import to_text
+    return to_text(quote) if quote else ""
+
+
+@layout("Phrase")
+def _phrase(p):
+    return p.text()
 
 
 # -- the shared pieces ---------------------------------------------------------------------
@@ -137,7 +154,7 @@ def step_line(shown, why) -> str:
     >>> step_line(sp.Symbol('x') < 1, "given")
     'x < 1    [given]'
     """
-    return "%s    [%s]" % (relation(shown), why)
+    return "%s    [%s]" % (relation(shown), _m(why))
 
 
 @layout("Step")
@@ -298,7 +315,7 @@ MEANING = {
 
 
 def _indented(items, mark="  "):
-    return [f"{mark}{e}" for e in items]
+    return [f"{mark}{_m(e) if isinstance(e, str) else e}" for e in items]
 
 
 def _counterexample(v):
@@ -393,13 +410,13 @@ def _erratum_kind(r):
 @layout("Result")
 def _result(r):
     """What ``derive show ID`` prints: the seed's words, the derivation, the evidence, the verdict."""
-    lines = [f"{r.id} — {r.title}", f"seed section  {r.section}", f"the seed says {r.quote}",
-             f"statement     {r.statement}", "derivation", *numbered(r.steps), "evidence", *_indented(r.evidence)]
+    lines = [f"{r.id} — {_m(r.title)}", f"seed section  {r.section}", f"the seed says {_q(r.quote)}",
+             f"statement     {_m(r.statement)}", "derivation", *numbered(r.steps), "evidence", *_indented(r.evidence)]
     if r.erratum:
         lines.append(f"erratum       the seed's statement is {_erratum_kind(r)}")
-        lines.append(f"correction    {r.correction}")
+        lines.append(f"correction    {_m(r.correction)}")
     expected = "as expected" if r.as_expected else f"EXPECTED {r.expected.upper()}"
-    lines.append(f"verdict       {r.status.upper()} ({expected}){' — ' + r.reason if r.reason else ''}")
+    lines.append(f"verdict       {r.status.upper()} ({expected}){' — ' + _m(r.reason) if r.reason else ''}")
     return "\n".join(lines)
 
 
@@ -422,7 +439,8 @@ def because(r) -> str:
 @layout("Result", "explain")
 def _result_explained(r):
     """The study text of ``Result.explain()``: each step with its reason, and why the verdict follows."""
-    lines = [f"{r.id} — {r.title}  (seed section {r.section})", f"the seed says: {r.quote}", f"checked: {r.statement}"]
+    lines = [f"{r.id} — {_m(r.title)}  (seed section {r.section})", f"the seed says: {_q(r.quote)}",
+             f"checked: {_m(r.statement)}"]
     lines += section("derivation (each step with its justification)", numbered(r.steps),
                      "derivation: none (" + (r.reason or "no steps were recorded") + ")")
     lines += section("how the seed's statement was refuted", _indented(r.refutations, "  - "), None)
@@ -431,7 +449,7 @@ def _result_explained(r):
     if r.status != r.expected:
         lines.append(f"  the catalogue expects {r.expected.upper()}")
     if r.erratum:
-        lines.append(f"erratum: the seed's statement is {_erratum_kind(r)}; correction: {r.correction}")
+        lines.append(f"erratum: the seed's statement is {_erratum_kind(r)}; correction: {_m(r.correction)}")
     return "\n".join(lines)
 
 
@@ -444,4 +462,4 @@ def _evidence(e):
     errors = f"max abs err {e.max_abs_err:.2g}, max rel err {e.max_rel_err:.2g}"
     verdict = "agrees" if e.passed else "disagrees"
     worst = "; worst at " + ", ".join(f"{k}={v:.6g}" for k, v in e.worst.items()) if not e.passed and e.worst else ""
-    return f"{e.method}: {e.points} {unit}, {errors} ({e.tolerance}) — {verdict}{worst}"
+    return f"{_m(e.method)}: {e.points} {unit}, {errors} ({_m(e.tolerance)}) — {verdict}{worst}"

@@ -1,0 +1,186 @@
+"""Compiling the report: latexmk and pdflatex in a fresh folder, with the safety settings and the log read.
+
+:func:`compile_pdf` runs ``latexmk`` (pdflatex) in a fresh temporary folder
+with shell escape off, ``openin_any=p`` / ``openout_any=p``, stdin from
+``/dev/null``, ``-norc``, ``-halt-on-error`` and a wall-clock limit; the PDF
+is copied out only when the compile succeeded.  The log is read for what a
+reader would otherwise find on the page: characters without a glyph
+("Missing character" lines) and lines too wide for the page (overfull boxes),
+both in :class:`Compiled`.  :func:`interrupts_deferred` and
+:func:`scratch_folder` keep a signal from leaving half-written files or
+temporary folders behind.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TEX_NAME = "derive-report.tex"
+PDF_NAME = "derive-report.pdf"
+COMPILE_SECONDS = 180
+MISSING = re.compile(r"^Missing character: There is no (.+?) in font (.+?)!", re.M)
+OVERFULL = re.compile(r"^Overfull \\[hv]box \(([0-9.]+)pt too (?:wide|high)\) (.*)$", re.M)
+
+
+def has_cjk() -> bool:
+    """Whether the TeX installation has CJKutf8 and the gbsn font (Chinese quotes)."""
+    kpsewhich = shutil.which("kpsewhich")
+    if not kpsewhich:
+        return False
+    found = subprocess.run([kpsewhich, "CJKutf8.sty", "c70gbsn.fd"], capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, timeout=30)
+    return len(found.stdout.split()) == 2
+
+
+
+@contextmanager
+def interrupts_deferred():
+    """Hold Ctrl-C, SIGTERM and SIGHUP in the body; deliver the first one caught when it is done.
+
+    The outputs are written inside it, so an interrupted run leaves the folder
+    as it was (interrupted earlier) or complete, never half-written.  Outside
+    the main thread it does nothing (signals reach only the main thread).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught, previous = [], {}
+    try:  # the setup too: a signal landing halfway must not leave a handler swapped
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            previous[number] = signal.signal(number, lambda signum, frame: caught.append(signum))
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            _deliver(caught[0], previous.get(caught[0]))
+
+
+def _deliver(signum, handler):
+    """Run the usual handler of a held signal now: KeyboardInterrupt, Terminated, or the default action."""
+    if callable(handler):
+        handler(signum, None)  # directly, in this thread: no second trip through the kernel
+    elif handler != signal.SIG_IGN:
+        signal.raise_signal(signum)
+
+
+@contextmanager
+def scratch_folder(prefix):
+    """A fresh temporary folder, removed afterwards even when a signal lands as it is made or removed.
+
+    ``tempfile.TemporaryDirectory`` leaves its folder behind when Ctrl-C or
+    SIGTERM arrives between ``mkdtemp`` and the start of the ``with`` body;
+    here the making and the removing hold signals until they are done.
+    """
+    folder = None
+    try:
+        with interrupts_deferred():
+            folder = tempfile.mkdtemp(prefix=prefix)
+        yield Path(folder)
+    finally:
+        if folder is not None:
+            with interrupts_deferred():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Compiled:
+    """The outcome of a compile: the PDF, an excerpt of the log, and what the log says a reader would see.
+
+    ``missing`` lists the log's "Missing character" lines (a glyph the fonts
+    lack: the compile counts as failed, never a silent gap or "?");
+    ``overfull`` the width in points of each overfull box, with its context.
+    """
+
+    ok: bool
+    pdf: bytes = b""
+    log: str = ""
+    missing: list = field(default_factory=list)
+    overfull: list = field(default_factory=list)
+
+
+def read_log(log: str) -> tuple[list, list]:
+    """The missing characters and the overfull boxes of a LaTeX log.
+
+    >>> read_log("Missing character: There is no ^^a7 in font cmr10!\\nOverfull \\\\hbox (3.5pt too wide) in paragraph")
+    (['^^a7 in font cmr10'], [(3.5, 'in paragraph')])
+    """
+    missing = [f"{m.group(1)} in font {m.group(2)}" for m in MISSING.finditer(log)]
+    overfull = [(float(m.group(1)), m.group(2).strip()) for m in OVERFULL.finditer(log)]
+    return missing, overfull
+
+
+def latexmk_available() -> bool:
+    return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
+
+
+def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
+    """Compile ``tex`` with latexmk/pdflatex in a fresh temporary folder; never shell escape.
+
+    ``figure_files`` are (relative name, bytes) copied into the build folder.
+    Reading and writing files outside it is refused (``openin_any=p``,
+    ``openout_any=p``).
+    """
+    with scratch_folder("derive-tex-") as build_dir:
+        (build_dir / TEX_NAME).write_text(tex, encoding="utf-8")
+        for name, data in figure_files:
+            target = build_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        env = {**os.environ, "openin_any": "p", "openout_any": "p", "shell_escape": "f",
+               "TEXMFOUTPUT": str(build_dir), "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+        pdflatex = "pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error %O %S"
+        cmd = ["latexmk", "-norc", "-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
+               f"-pdflatex={pdflatex}", TEX_NAME]
+        try:
+            proc = subprocess.Popen(cmd, cwd=build_dir, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                out, _ = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc.pid)
+                proc.communicate()
+                return Compiled(False, log=f"latexmk did not finish within {timeout} s")
+            except BaseException:  # Ctrl-C, SIGTERM or SIGHUP: stop TeX too, write nothing
+                _kill_group(proc.pid)
+                proc.wait()
+                raise
+        except FileNotFoundError:
+            return Compiled(False, log="latexmk is not installed")
+        log_file = build_dir / "derive-report.log"
+        log = log_file.read_text(errors="replace") if log_file.exists() else out.decode(errors="replace")
+        pdf = build_dir / PDF_NAME
+        missing, overfull = read_log(log)
+        if proc.returncode != 0 or not pdf.exists():
+            return Compiled(False, log=_log_excerpt(log), missing=missing, overfull=overfull)
+        if missing:
+            return Compiled(False, log="the fonts have no glyph for: " + "; ".join(dict.fromkeys(missing)),
+                            missing=missing, overfull=overfull)
+        return Compiled(True, pdf.read_bytes(), _log_excerpt(log), missing, overfull)
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL TeX's process group; a group that has already ended is no error."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _log_excerpt(log: str, lines=12) -> str:
+    """The first error of a LaTeX log and what follows it, or its tail."""
+    rows = log.splitlines()
+    for i, row in enumerate(rows):
+        if row.startswith("!") or ":error:" in row.lower() or ".tex:" in row and "error" in row.lower():
+            return "\n".join(rows[i:i + lines])
+    return "\n".join(rows[-lines:])
+
+
