@@ -39,8 +39,11 @@ from pathlib import Path
 import sympy as sp
 
 from .limits import StepTimeout, run_limited, run_limited_many
-from .render.printing import text
-from .steps import Rel, Step
+from .render.printing import latex
+from .steps import Rel, Step, phrase
+
+SHOWN = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">", "!=": "≠"}
+TEX_RELATIONS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}
 
 STATUSES = ("proved", "refuted", "supported", "demonstrated", "unknown")
 PROOF_SECONDS = 60.0  # hard limit for one proof, derivation and checks together
@@ -74,8 +77,9 @@ class Derivation(list):
         self.append(Step(statement, why))
 
     def _fail(self, what, why):
-        self.failures.append(what)
-        self.append(Step(f"NOT SHOWN: {what}", why))
+        """``what`` (a :class:`~derive.steps.Phrase`) was not shown: recorded, and the proof is unknown."""
+        self.failures.append(str(what))
+        self.append(Step(phrase("NOT SHOWN: ", what), why))
         return False
 
     # -- obligations ----------------------------------------------------------------
@@ -96,7 +100,7 @@ class Derivation(list):
         except StepTimeout:
             ok = False
         if not ok:
-            return self._fail(f"{text(lhs)} = {text(rhs)}", why)
+            return self._fail(phrase(lhs, " = ", rhs), why)
         shown = scratch[-1].why if scratch else "identical after SymPy's normalisation"
         self.append(Step(Rel(lhs, "=", rhs), f"{why} ({shown})"))
         return True
@@ -106,7 +110,7 @@ class Derivation(list):
         verdict = self._decide(lhs, rel, rhs, assume)
         self.obligations += 1
         if verdict.status != "proved":
-            return self._fail(f"{text(lhs)} {rel} {text(rhs)}", f"{why}: {verdict.status}")
+            return self._fail(phrase(lhs, f" {SHOWN[rel]} ", rhs), f"{why}: {verdict.status}")
         self.extend(verdict.steps)
         self.append(Step(Rel(lhs, rel, rhs), why))
         return True
@@ -115,13 +119,14 @@ class Derivation(list):
         """Refute ``lhs rel rhs``: a counterexample certified with arb (or an exact argument)."""
         verdict = self._decide(lhs, rel, rhs, assume)
         if verdict.status != "refuted":
-            return self._fail(f"the refutation of {text(lhs)} {rel} {text(rhs)}", f"{why}: {verdict.status}")
+            return self._fail(phrase("the refutation of ", lhs, f" {SHOWN[rel]} ", rhs), f"{why}: {verdict.status}")
         self.extend(verdict.steps)
-        at = ", ".join(f"{k} = {v}" for k, v in (verdict.counterexample or {}).items()) or "no variables"
+        at = ", ".join(f"{latex(sp.Symbol(k))} = {v}" for k, v in (verdict.counterexample or {}).items())
         sides = f": lhs = {verdict.sides[0][:14]}, rhs = {verdict.sides[1][:14]} (50 digits, certified)" \
             if verdict.sides else ""
-        self.refutations.append(f"{text(lhs)} {rel} {text(rhs)} fails at {at}{sides}")
-        self.append(Step(f"so {text(lhs)} {rel} {text(rhs)} is false", why))
+        self.refutations.append(f"${latex(lhs)} {TEX_RELATIONS[rel]} {latex(rhs)}$ fails at "
+                                + (f"${at}$" if at else "no variables") + sides)  # markup, like the prose
+        self.append(Step(phrase("so ", lhs, f" {SHOWN[rel]} ", rhs, " is false"), why))
         return True
 
     def refuted_by(self, argument, why):

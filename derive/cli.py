@@ -254,10 +254,9 @@ def cmd_report(args):
 
     from .render.escape import missing_glyphs
     missing = missing_glyphs(title)
-    if missing:
+    if missing:  # never a silent "?" in the PDF: refused before any proof runs
         shown = ", ".join(f"U+{ord(c):04X}" for c in missing)
-        progress(f"note: the fonts lack {len(missing)} character{'s' if len(missing) > 1 else ''} of the "
-                 f"title ({shown}); the PDF shows each as its code or as ?")
+        raise ValueError(f"the report's fonts have no glyph for {shown} in the title")
 
     outcome = make_report(args.output, args.ids, title=title, pdf=args.pdf, progress=progress,
                           timeout=timeout)

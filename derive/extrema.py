@@ -26,7 +26,7 @@ from .ops import to_elementary
 from .limits import time_limit
 from .render.printing import text
 from .ops import derivative, kinks
-from .steps import Step, eq
+from .steps import Step, eq, joined, phrase
 
 PRECISION = 50  # digits used to compare candidate values
 
@@ -118,7 +118,7 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
     lo, hi = interval.inf, interval.sup
     kinks = _kinks(fe, x, interval)
     if kinks:
-        steps.append(Step(f"kinks at {x} = " + ", ".join(map(text, kinks)), "where a piece ends"))
+        steps.append(Step(phrase("kinks at ", x, " = ", joined(kinks)), "where a piece ends"))
     cuts = [lo] + kinks + [hi]
     candidates = {}  # point -> exact value
     critical_all = []
@@ -133,8 +133,8 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
         critical = _solve(slope, x, sp.Interval.open(a, b), "critical points")
         if len(cuts) == 2:
             steps.append(eq(sp.Derivative(f, x), derivative(f, x), "rule table"))
-        steps.append(Step(f"f′({x}) = 0 on ({text(a)}, {text(b)}) at " + (", ".join(map(text, critical)) or "no point"),
-                          "solveset on the numerator of f′"))
+        steps.append(Step(phrase("f′(", x, ") = 0 on (", a, ", ", b, ") at ", joined(critical) or "no point"),
+                          "SymPy's solveset on the numerator of f′"))
         critical_all += critical
         for c in critical:
             candidates[c] = sp.simplify(piece.subs(x, c))
@@ -143,8 +143,8 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
         trend = []
         for u, v in zip(marks, marks[1:]):
             s = _numeric(slope.subs(x, _midpoint(u, v)))
-            trend.append(f"{'rising' if s > 0 else 'falling' if s < 0 else 'flat'} on ({text(u)}, {text(v)})")
-        steps.append(Step("f is " + "; ".join(trend), "sign of f′ at a point of each interval"))
+            trend.append(["rising" if s > 0 else "falling" if s < 0 else "flat", " on (", u, ", ", v, ")"])
+        steps.append(Step(phrase("f is ", joined(trend, "; ")), "sign of f′ at a point of each interval"))
     for k in kinks:
         candidates[k] = sp.simplify(fe.subs(x, k))
     ends = []
@@ -158,9 +158,9 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
             if not (lim.is_real or lim in (sp.oo, -sp.oo)):
                 raise Undecided(f"cannot take the limit of f as {x} → {end}")
             ends.append((end, lim))
-            steps.append(Step(f"lim f as {x} → {text(end)} = {text(lim)}", "limit at an open end"))
+            steps.append(Step(phrase("lim f as ", x, " → ", end, " = ", lim), "limit at an open end"))
     for c, v in candidates.items():
-        steps.append(Step(f"f({text(c)}) = {text(v)}", "value at a candidate point"))
+        steps.append(Step(phrase("f(", c, ") = ", v), "value at a candidate point"))
     values = [(sign * _numeric(v), v, c) for c, v in candidates.items()]
     best_end = max(((sign * _numeric(lim), lim) for _, lim in ends), default=None, key=lambda t: t[0])
     best = max(values, default=None, key=lambda t: t[0])
@@ -171,8 +171,8 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
     else:
         value = best[1]
         points = tuple(sorted((c for s, v, c in values if s == best[0]), key=_numeric))
-    where = f"attained at {x} = " + ", ".join(map(text, points)) if points else "approached at an end, not attained"
-    steps.append(Step(f"{'sup' if kind == 'max' else 'inf'} f = {text(value)}, {where}",
+    where = ["attained at ", x, " = ", joined(points)] if points else "approached at an end, not attained"
+    steps.append(Step(phrase("sup" if kind == "max" else "inf", " f = ", value, ", ", where),
                       "largest of the candidate values and end limits" if kind == "max"
                       else "smallest of the candidate values and end limits"))
     return Extremum(kind, value, points, tuple(steps))

@@ -13,7 +13,7 @@ import sympy as sp
 from .lang import Claim, ParseError, Undecidable, expand_expectations, instances, resolve_limits
 from .numbers import shown
 from .render.printing import text
-from .steps import Step
+from .steps import Step, phrase
 from .verdict import Verdict
 
 __all__ = ["decide_lowered", "INSTANCE_SIZES"]
@@ -38,7 +38,7 @@ def decide_lowered(claim: Claim, decide_scalar) -> Verdict:
             tried += 1
             shown = ", ".join(f"{k} = {v}" for k, v in sizes.items())
             if shown:
-                verdict.steps.append(Step(f"{shown}: {text(inst.lhs)} {_REL_SHOWN[inst.rel]} {text(inst.rhs)}",
+                verdict.steps.append(Step(phrase(shown, ": ", inst.lhs, f" {_REL_SHOWN[inst.rel]} ", inst.rhs),
                                           "the claim written out for this length"))
             sub = decide_scalar(inst)
             if not sizes:

@@ -26,7 +26,7 @@ from .lang import with_domains
 from .limits import StepTimeout, time_limit
 from .ops import to_elementary
 from .render.printing import text
-from .steps import Step, eq
+from .steps import Step, eq, joined, phrase
 
 __all__ = ["TRANSFORMS", "prove_zero", "sign_rules", "one_variable", "by_boxes", "translation_reduced", "max_cases", "Attempt",
            "STEP_SECONDS"]
@@ -123,12 +123,12 @@ def sign_rules(steps, lhs, rhs, rel, domains) -> bool:
     """
     assumed = with_domains(lhs - rhs, domains)
     if _limited("sign rules", _sign_rules, assumed, rel):
-        steps.append(Step(f"{text(lhs - rhs)} {_SHOWN[rel]}", "SymPy's sign rules under the assumptions"))
+        steps.append(Step(phrase(lhs - rhs, " " + _SHOWN[rel]), "SymPy's sign rules under the assumptions"))
         return True
     simpler = _limited("simplify", lambda e: sp.simplify(to_elementary(e).rewrite(sp.exp)), assumed)
     if simpler is not None and simpler != assumed and _limited("sign rules", _sign_rules, simpler, rel):
-        steps.append(Step(f"{text(lhs - rhs)} = {text(simpler)}", "rewrite with exp, then simplify (bounded)"))
-        steps.append(Step(f"{text(simpler)} {_SHOWN[rel]}", "SymPy's sign rules under the assumptions"))
+        steps.append(Step(phrase(lhs - rhs, " = ", simpler), "rewrite with exp, then simplify (bounded)"))
+        steps.append(Step(phrase(simpler, " " + _SHOWN[rel]), "SymPy's sign rules under the assumptions"))
         return True
     return False
 
@@ -149,7 +149,7 @@ def _margin(lhs, rhs, rel):
 
 
 # s = g(x) for a monotone g: the claim in x is the claim in s over g's image of x's interval
-_SUBSTITUTIONS = (("s = σ(x) ∈ (0, 1)", "sigmoid"), ("t = tanh(x) ∈ (−1, 1)", "tanh"), ("u = eˣ ∈ (0, ∞)", "exp"))
+_SUBSTITUTIONS = (("s = σ(x) ∈ (0, 1)", "sigmoid"), ("t = tanh(x) ∈ (−1, 1)", "tanh"), ("u = exp(x) ∈ (0, ∞)", "exp"))
 
 
 def _substitute(margin, x, interval):
@@ -168,7 +168,8 @@ def _substitute(margin, x, interval):
         ends = [g(e) for e in (interval.inf, interval.sup)]  # σ(−∞) = 0, tanh(∞) = 1, e^(−∞) = 0
         image = sp.Interval(ends[0], ends[1], interval.left_open or interval.inf.is_infinite,
                             interval.right_open or interval.sup.is_infinite)
-        return shown.replace("x", x.name), new, s, image
+        head, _, tail = shown.rpartition("(x)")
+        return [head + "(", x, ")" + tail], new, s, image
     return None
 
 
@@ -180,8 +181,8 @@ def _decide_minimum(steps, low, rel, x):
     if sign is None:
         return None
     if sign > 0 or sign == 0 and (not strict or not low.attained):
-        steps.append(Step(f"inf m = {text(value)} {'>' if sign > 0 else '≥'} 0"
-                          + ("" if low.attained or not strict or sign > 0 else ", and not attained"),
+        steps.append(Step(phrase("inf m = ", value, f" {'>' if sign > 0 else '≥'} 0",
+                                 "" if low.attained or not strict or sign > 0 else ", and not attained"),
                           "so the inequality holds on the whole domain"))
         return Attempt(proved=True)
     if low.attained:
@@ -211,7 +212,7 @@ def one_variable(steps, lhs, rhs, rel, domains) -> Attempt | None:
         return None
     interval = domain.interval if domain else sp.S.Reals
     margin = _margin(lhs, rhs, rel)
-    shown = f"margin m({x}) = {text(margin)} must stay {'≥' if rel in ('>=', '<=') else '>'} 0"
+    shown = phrase("margin m(", x, ") = ", margin, f" must stay {'≥' if rel in ('>=', '<=') else '>'} 0")
     try:
         with time_limit(3 * STEP_SECONDS):
             low = extremum(margin, x, interval, "min")
@@ -230,7 +231,7 @@ def one_variable(steps, lhs, rhs, rel, domains) -> Attempt | None:
     except (Undecided, StepTimeout, NotImplementedError, ValueError, TypeError, AttributeError):
         return None
     steps.append(Step(shown, "the inequality as a sign condition"))
-    steps.append(Step(f"substitute {how}: m = {text(new)}", "m depends on the variable only through a monotone function"))
+    steps.append(Step(phrase("substitute ", how, ": m = ", new), "m depends on the variable only through a monotone function"))
     steps.extend(low.steps)
     attempt = _decide_minimum(steps, low, rel, s)
     if attempt is not None and not attempt.proved:
@@ -311,9 +312,9 @@ def max_cases(steps, lhs, rhs, rel, domains) -> Attempt | None:
                                    deadline_seconds=BOX_DEADLINE)
         if not isinstance(result, Certificate):
             return None
-        shown.append(Step(f"where {k} is the {'largest' if largest else 'smallest'}: shift it to 0; "
-                          f"m = {text(case)} {'>' if rel in ('<', '>') else '≥'} 0 for "
-                          + ", ".join(f"{s} {'≤' if largest else '≥'} 0" for s in others),
+        shown.append(Step(phrase("where ", k, f" is the {'largest' if largest else 'smallest'}: shift it to 0; m = ",
+                                 case, f" {'>' if rel in ('<', '>') else '≥'} 0 for ",
+                                 joined([[s, f" {'≤' if largest else '≥'} 0"] for s in others])),
                           f"interval branch and bound, arb balls ({result.boxes} boxes)"))
     steps.append(Step("shifting every variable by t leaves lhs − rhs unchanged", "translation invariance, shown by "
                       "the named transforms"))
@@ -324,7 +325,7 @@ def max_cases(steps, lhs, rhs, rel, domains) -> Attempt | None:
 def _shown_interval(iv):
     left = "(" if iv.left_open or iv.inf.is_infinite else "["
     right = ")" if iv.right_open or iv.sup.is_infinite else "]"
-    return f"{left}{text(iv.inf)}, {text(iv.sup)}{right}"
+    return [left, iv.inf, ", ", iv.sup, right]
 
 
 def by_boxes(steps, lhs, rhs, rel, domains, *, max_boxes=BOX_BUDGET) -> Attempt | None:
@@ -346,8 +347,8 @@ def by_boxes(steps, lhs, rhs, rel, domains, *, max_boxes=BOX_BUDGET) -> Attempt 
     result = prove_nonnegative(margin, box, strict=rel in ("<", ">"), integers=frozenset(integers),
                                max_boxes=max_boxes, deadline_seconds=BOX_DEADLINE)
     if isinstance(result, Certificate):
-        steps.append(Step(f"m = {text(margin)} must stay {'>' if rel in ('<', '>') else '≥'} 0 on "
-                          + " × ".join(_shown_interval(iv) for iv in box.values()),
+        steps.append(Step(phrase("m = ", margin, f" must stay {'>' if rel in ('<', '>') else '≥'} 0 on ",
+                                 joined([_shown_interval(iv) for iv in box.values()], " × ")),
                           "the inequality as a sign condition"))
         steps.extend(Step(line, "interval branch and bound, arb ball arithmetic") for line in result.steps())
         return Attempt(proved=True)

@@ -50,19 +50,39 @@ class Phrase(tuple):
         from .render.printing import text
         return "".join(part if isinstance(part, str) else text(part) for part in self)
 
-    def latex(self, prose=str) -> str:
-        """Text-mode LaTeX: the text through ``prose`` (the report's escaper), each formula as ``$…$``."""
+    def latex(self, prose=str, maths="$%s$") -> str:
+        """Text-mode LaTeX: the text through ``prose`` (the report's escaper), each formula in ``maths``."""
         from .render.printing import latex
-        return "".join(prose(part) if isinstance(part, str) else "$%s$" % latex(part) for part in self)
+        return "".join(prose(part) if isinstance(part, str) else maths % latex(part) for part in self)
 
     def __str__(self):
         return self.text()
 
 
-def phrase(*parts) -> Phrase:
-    """A :class:`Phrase` of ``parts``; adjacent strings are joined."""
+def joined(items, sep=", ") -> list:
+    """``items`` with ``sep`` between them, for :func:`phrase`."""
     out = []
-    for part in parts:
+    for k, item in enumerate(items):
+        out += [sep, item] if k else [item]
+    return out
+
+
+def at_point(point) -> list:
+    """A point ``{name: exact text}`` as parts ``x = 1/2, y = 0``, each name printed as a symbol."""
+    return joined([[sp.Symbol(name), " = " + str(value)] for name, value in point.items()])
+
+
+def phrase(*parts) -> Phrase:
+    """A :class:`Phrase` of ``parts`` (lists are spliced in); adjacent strings are joined."""
+    def spliced(items):
+        for item in items:
+            if isinstance(item, (list, tuple)) and not isinstance(item, sp.Basic):
+                yield from spliced(item)
+            else:
+                yield item
+
+    out = []
+    for part in spliced(parts):
         if isinstance(part, str) and out and isinstance(out[-1], str):
             out[-1] += part
         elif part != "":

@@ -51,7 +51,7 @@ from .prove import Attempt, by_boxes, max_cases, one_variable, prove_zero, sign_
 from .certify.polynomial import decide_polynomial
 from .refute import Counterexample, certify_point, find_counterexample
 from .render.printing import text
-from .steps import Step, eq
+from .steps import Step, at_point, eq, phrase
 from .verdict import EXIT_CODES, Verdict
 
 VERIFY_SECONDS = 30.0  # the whole verification, a hard limit in a worker process
@@ -136,14 +136,15 @@ def _refuted(verdict, found, why, claim=None):
     verdict.status = "refuted"
     verdict.counterexample = exact_point(found.point)
     verdict.sides = (found.lhs, found.rhs)
-    where = ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) or "both sides are constants"
+    where = at_point(verdict.counterexample) or "both sides are constants"
     notes = []
     if found.equality:
         notes.append("lhs − rhs = 0 exactly, and the claim is strict")
     if found.at_kink:
         notes.append("at a kink: this relies on the value a non-smooth function takes there, the last resort")
-    verdict.steps.append(Step(f"{'at ' if found.point else ''}{where}: lhs = {found.lhs[:14]}, rhs = {found.rhs[:14]}"
-                              + (f" ({'; '.join(notes)})" if notes else ""), why or found.how))
+    verdict.steps.append(Step(phrase("at " if found.point else "", where, f": lhs = {found.lhs[:14]}, "
+                                     f"rhs = {found.rhs[:14]}", f" ({'; '.join(notes)})" if notes else ""),
+                              why or found.how))
     return verdict
 
 
@@ -283,8 +284,8 @@ def _certified(verdict, lhs, rhs, rel, domains):
     """
     result = decide_polynomial(lhs, rhs, rel, domains)
     if result.status == "proved":
-        verdict.steps.append(Step(f"no real point satisfies the domains and {text(lhs)} "
-                                  f"{_NEGATED[rel]} {text(rhs)}", "Z3's decision procedure for real arithmetic "
+        verdict.steps.append(Step(phrase("no real point satisfies the domains and ", lhs, f" {_NEGATED[rel]} ", rhs),
+                                  "Z3's decision procedure for real arithmetic "
                                   "(nlsat): the negation is unsatisfiable"))
         return True
     if result.status == "violated":

@@ -353,7 +353,7 @@ def batch_document(texts):
     wide = PREAMBLE.replace("[margin=2.2cm]{geometry}", "[paperwidth=150cm,paperheight=150cm,margin=1cm]{geometry}")
     assert wide != PREAMBLE
     lines = [r"\par\noindent BEGIN%dX %s XEND%d" % (i, escape(t), i) for i, t in enumerate(texts)]
-    return (wide % {"cjk": ""} + r"\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000" + "\n"
+    return (wide % {"title": "t", "subject": "s", "keywords": "k"} + r"\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000" + "\n"
             + "\n".join(lines) + "\n\\end{document}\n")
 
 

@@ -68,16 +68,17 @@ def test_the_errata_appendix_gives_the_proof_s_own_why_wrong():
     r.id = "l2-stronger"  # an erratum of the catalogue: its declared sentence, not the refutation
     tex = build_tex([r], title="t")
     appendix = tex[tex.index("Errata found in the source text"):]
-    assert r"\item[Why it fails] %s" % escape(get("l2-stronger").why_wrong)[:40] in appendix
+    from derive.render.report import _prose
+    assert r"\item[Why it fails] %s" % _prose(get("l2-stronger").why_wrong)[:40] in appendix
     unknown = build_tex([demo_result()], title="t")  # no such proof: its refutations
-    assert r"\item[Why it fails] w$^{2}$ $\ge$ |w| fails" in unknown
+    assert r"\item[Why it fails] %s" % _prose("w² ≥ |w| fails") in unknown
 
 
 @needs_tex
 def test_hostile_title_and_symbol_name_print_literally(tmp_path):
     title = " ".join(HOSTILE)
     r = demo_result(title=r"\input{/etc/hostname}", symbol_name=r"\input{/etc/hostname}")
-    compiled = compile_pdf(build_tex([r], title=title, cjk=False))
+    compiled = compile_pdf(build_tex([r], title=title))
     assert compiled.ok, compiled.log
     (tmp_path / "r.pdf").write_bytes(compiled.pdf)
     text = pdf_text(tmp_path / "r.pdf")
@@ -165,6 +166,20 @@ def test_full_report_pdf_holds_every_proof_and_the_errata(tmp_path):
         assert verdict in flat
     assert "Errata found in the source text" in flat
     assert "Summary" in flat
+    # what a reader sees: no raw LaTeX, no "?" for a character, nothing off the page, nothing scaled
+    import re
+    commands = re.findall(r"\\[A-Za-z]+|_\{|\^\{|\\frac", text)
+    assert commands == [], commands[:20]
+    assert not re.search(r"\w\?\w|\?\?", text), re.findall(r".{20}\?.{20}", text)[:5]
+    tex = (tmp_path / "derive-report.tex").read_text()
+    assert "resizebox" not in tex and "scalebox" not in tex and r"\small" not in tex.split(r"\begin{document}")[1]
+    figures = [(str(p.relative_to(tmp_path)), p.read_bytes()) for p in (tmp_path / "figures").iterdir()]
+    compiled = compile_pdf(tex, figures)
+    assert compiled.ok, compiled.log
+    assert compiled.missing == []
+    assert [w for w, _ in compiled.overfull if w > 1.0] == [], compiled.overfull
+    info = subprocess.run(["pdfinfo", str(tmp_path / "derive-report.pdf")], capture_output=True, text=True).stdout
+    assert "Title:           Derivations and verdicts" in info and "Keywords:        deep learning" in info
 
 
 def test_written_files_follow_the_umask(tmp_path):

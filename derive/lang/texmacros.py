@@ -103,16 +103,18 @@ FRACTIONS = ("frac dfrac tfrac cfrac binom dbinom tbinom").split()
 DELIMITERS = ("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr").split()
 SPACES = {",": " ", ";": " ", ":": " ", "!": "", " ": " ", "quad": "  ", "qquad": "   ",
           "thinspace": " ", "enspace": " ", "medspace": " ", "thickspace": " ", "negthinspace": ""}
-STYLES = ("displaystyle textstyle scriptstyle limits nolimits").split()
+STYLES = ("displaystyle textstyle scriptstyle").split()
 
 MACROS: dict[str, Macro] = {}
 MACROS.update({g: Macro("symbol", _greek(g)) for g in GREEK})
 MACROS.update({k: Macro("symbol", v) for k, v in SYMBOLS.items()})
 MACROS["|"] = Macro("symbol", "‖", latex=r"\|")
+MACROS["coloneqq"] = Macro("symbol", "≔", latex=r"\mathrel{:}=")  # mathtools's, spelled with amsmath
 MACROS.update({k: Macro("operator", k) for k in OPERATORS})
 MACROS.update({k: Macro("bigop", v) for k, v in BIGOPS.items()})
 MACROS.update({k: Macro("accent", v, 1) for k, v in ACCENTS.items()})
 MACROS.update({k: Macro("font", "", 1) for k in FONTS})
+MACROS["bm"] = Macro("font", "", 1, latex=r"\boldsymbol")  # the bm package's, as amsmath's
 MACROS.update({k: Macro("text", "", 1) for k in TEXTS})
 MACROS.update({k: Macro("frac", "/", 2) for k in FRACTIONS})
 MACROS["sqrt"] = Macro("sqrt", "√", 1)
@@ -122,7 +124,8 @@ MACROS.update({k: Macro("space", v) for k, v in SPACES.items()})
 MACROS.update({k: Macro("style") for k in STYLES})
 MACROS["tag"] = Macro("tag", "", 1)
 MACROS["tag*"] = Macro("tag", "", 1)
-MACROS.update({k: Macro("drop", "", 1 if k == "label" else 0) for k in ("label", "nonumber", "notag")})
+MACROS.update({k: Macro("drop", "", 1 if k == "label" else 0) for k in ("label", "nonumber", "notag",
+                                                                       "limits", "nolimits")})
 MACROS["\\"] = Macro("newline", "\n")
 MACROS["cr"] = Macro("newline", "\n", latex="\\\\")
 

@@ -232,8 +232,10 @@ def check_gradient(f, grad, wrt, symbols=None, *, n=100, seed=0, domains=None, t
         except (ValueError, TypeError, ZeroDivisionError):
             return False
 
-    labels = [f"d/d{s}" for s in wrt]
-    detail = f"partials {', '.join(labels)} at {n} points (seed {seed}), h = eps^(1/3)·max(1,|x|); {rejected}"
+    from ..render.printing import latex
+    labels = ", ".join(r"\partial/\partial %s" % latex(s) for s in wrt)
+    detail = (f"partials ${labels}$ at {n} points (seed {seed}), step $h = \\varepsilon^{{1/3}} \\max(1, |x|)$; "
+              f"{rejected}")  # markup: maths in $…$
     return _verdict("finite differences", symbols, points, claimed(points), central(points),
                     tol, settle, detail, labels)
 

@@ -39,9 +39,10 @@ SPECIALS = {
     "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
     # the T1 font's ligatures would turn ' ` < > into ’ ‘ « » (and !` ?` into ¡ ¿): print them as typed
     "'": r"\textquotesingle{}", "`": r"\textasciigrave{}", "<": r"\textless{}", ">": r"\textgreater{}",
+    '"': r"\textquotedbl{}",
     # primes are maths, not closing quotes
     "′": r"\ensuremath{'}", "″": r"\ensuremath{''}", "‴": r"\ensuremath{'''}",
-    "\u00a0": "~", "\t": " ", "\n": " ", "\r": " ", "ℯ": r"\ensuremath{\mathrm{e}}",
+    "\u00a0": "~", "\t": " ", "\n": " ", "\r": " ", "ℯ": r"\ensuremath{\mathrm{e}}", "√": r"\ensuremath{\surd}",
 }
 LIGATURE_BREAK = "-,"  # "--" and ",," are ligatures (– and „): a {} between them keeps two characters
 CJK_RANGES = ((0x4E00, 0x9FFF), (0x3000, 0x303F), (0xFF00, 0xFFEF), (0x3400, 0x4DBF))
@@ -63,6 +64,8 @@ def is_cjk(char: str) -> bool:
     >>> is_cjk("梯"), is_cjk("x")
     (True, False)
     """
+    if len(char) != 1:
+        return False
     code = ord(char)
     return any(lo <= code <= hi for lo, hi in CJK_RANGES)
 

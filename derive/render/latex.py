@@ -103,6 +103,11 @@ def _rel(r):
     return "%s %s %s" % (latex(r.lhs), RELATIONS[r.op], latex(r.rhs))
 
 
+@layout("Phrase")
+def _phrase(p):
+    return "".join(prose(part) if isinstance(part, str) else latex(part) for part in p)
+
+
 @layout("Step")
 def _step(s):
     return as_latex(s.relation)

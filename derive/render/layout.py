@@ -162,7 +162,7 @@ def break_relation(lhs, op, rhs, limit, named=None) -> tuple[str, int]:
     else:  # the left side on lines of its own
         lines = ["&" + left[0]] + [r"&\quad %s" % r for r in left[1:]] + [r"&%s %s" % (rel, right[0])]
     lines += [r"&\quad %s" % r for r in right[1:]]
-    return r"\begin{aligned}%s\end{aligned}" % r" \\ ".join(lines), len(lines)
+    return r"\begin{aligned}[t]%s\end{aligned}" % r" \\ ".join(lines), len(lines)
 
 
 def _pieces(expr, room, named) -> list[str]:

@@ -169,7 +169,7 @@ def _step_row(i, step, named):
     if isinstance(relation, str):
         return r"(%d) & %s & %s \\[2pt]" % (i, _prose(relation), why)
     if type(relation).__name__ == "Phrase":
-        return r"(%d) & %s & %s \\[2pt]" % (i, relation.latex(_text), why)
+        return r"(%d) & %s & %s \\[2pt]" % (i, relation.latex(_text, r"$\displaystyle %s$"), why)
     if sides is None:
         sides = (None, "", relation)
     lhs, op, rhs = sides
@@ -223,8 +223,8 @@ def _evidence(evidence):
 
 def _verdict_box(r):
     colour = VERDICT_COLOURS[r.status]
-    parts = [", as the catalogue expects." if r.as_expected else
-             r", \textbf{but the catalogue expects %s}." % escape(r.expected)]
+    parts = ["as the catalogue expects." if r.as_expected else
+             r"\textbf{but the catalogue expects %s.}" % escape(r.expected)]
     if r.reason:
         parts.append(_prose(r.reason))
     if r.erratum:

@@ -39,7 +39,7 @@ def to_latex(formula, text=escape) -> str:
     items = list(formula.items)
     rows = _split_rows(items)
     if len(rows) == 1:
-        return _seq(items, text)
+        return _seq(items, text) or "{}"  # never empty: "$$" would open a display
     shown = [_seq(row, text, cells=True) for row in rows]
     return r"\begin{aligned}%s\end{aligned}" % r" \\ ".join(shown)
 
@@ -143,7 +143,7 @@ def _macro(node, text) -> str:
             return r"\ "
         return spec.latex or "\\" + name
     if kind in ("accent", "font"):
-        return r"\%s%s" % (name, _braced(node.args[0], text))
+        return r"%s%s" % (spec.latex or "\\" + name, _braced(node.args[0], text))
     if kind == "frac":
         return r"\%s%s%s" % (name, _braced(node.args[0], text), _braced(node.args[1], text))
     if kind == "sqrt":
