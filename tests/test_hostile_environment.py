@@ -33,7 +33,7 @@ import pytest
 from processes import live_processes_under
 
 import derive
-from derive.render import report
+from derive.render import compile as compiling, report
 from derive.limits import valid_seconds
 from derive.render.report import latexmk_available
 from derive.render.terminal import json_dumps, visible
@@ -445,7 +445,7 @@ def test_a_signal_after_tex_has_exited_and_been_reaped_is_not_an_error(monkeypat
 
     monkeypatch.setattr(subprocess.Popen, "communicate", finish_then_terminate)
     real_popen = subprocess.Popen
-    monkeypatch.setattr(report.subprocess, "Popen", lambda cmd, **kwargs: real_popen(["true"], **kwargs))
+    monkeypatch.setattr(compiling.subprocess, "Popen", lambda cmd, **kwargs: real_popen(["true"], **kwargs))
     tmp = Path(tempfile.mkdtemp(prefix="derive-test-tmp-"))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
     try:
