@@ -72,7 +72,7 @@ def test_at_a_constant_of_the_formula(seed):
     claim = f"Max(abs(x - {c}), {d}) = abs(x - {c})"
     cm = mpmath.mpf(c.numerator) / c.denominator
     v, point = _refuted_by(claim, "=", lambda x: (max(abs(x - cm), mpmath.mpf(1) / d.denominator), abs(x - cm)))
-    assert "kink" not in v.steps[-1].relation, "a smooth counterexample exists and is preferred"
+    assert "kink" not in str(v.steps[-1].relation), "a smooth counterexample exists and is preferred"
 
 
 @pytest.mark.parametrize("seed", range(4))
