@@ -40,10 +40,9 @@ import sympy as sp
 
 from .limits import StepTimeout, run_limited, run_limited_many
 from .render.printing import latex
+from .render.latex import RELATIONS as TEX_RELATIONS
+from .render.text import RELATIONS as SHOWN
 from .steps import Rel, Step, phrase
-
-SHOWN = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">", "!=": "≠"}
-TEX_RELATIONS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}
 
 STATUSES = ("proved", "refuted", "supported", "demonstrated", "unknown")
 PROOF_SECONDS = 60.0  # hard limit for one proof, derivation and checks together

@@ -24,7 +24,6 @@ import sympy as sp
 
 from .ops import to_elementary
 from .limits import time_limit
-from .render.printing import text
 from .ops import derivative, kinks
 from .steps import Step, eq, joined, phrase
 

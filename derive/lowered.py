@@ -12,7 +12,6 @@ import sympy as sp
 
 from .lang import Claim, ParseError, Undecidable, expand_expectations, instances, resolve_limits
 from .numbers import shown
-from .render.printing import text
 from .steps import Step, phrase
 from .verdict import Verdict
 

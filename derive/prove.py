@@ -25,7 +25,6 @@ from .extrema import Undecided, extremum
 from .lang import with_domains
 from .limits import StepTimeout, time_limit
 from .ops import to_elementary
-from .render.printing import text
 from .steps import Step, eq, joined, phrase
 
 __all__ = ["TRANSFORMS", "prove_zero", "sign_rules", "one_variable", "by_boxes", "translation_reduced", "max_cases", "Attempt",

@@ -122,8 +122,6 @@ def read_markdown(source: str) -> list[Block]:
             continue
         elif kind in ("math_block", "math_block_label", "amsmath"):
             text = tok.content.strip()
-            if kind == "amsmath":
-                text = tok.content.strip()
             blocks.append(Block("math", first, last, (), text, tuple(t for _, t in section), 0, lists))
         elif kind in ("fence", "code_block"):
             blocks.append(Block("code", first, last, (), tok.content, tuple(t for _, t in section), 0, lists))

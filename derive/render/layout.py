@@ -22,6 +22,7 @@ import sympy as sp
 from ..lang.texmacros import MACROS
 from ..lang.texreader import read
 from . import texmath
+from .latex import RELATIONS
 from .printing import latex
 
 PT = 5.6                      # a letter or digit, 11 pt maths italic (errs wide)
@@ -108,9 +109,6 @@ def _macro(n, scale) -> float:
 
 
 # -- breaking a step lhs op rhs --------------------------------------------------------------
-
-RELATIONS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
-
 
 def _signed_terms(expr):
     """The terms of an Add as (sign, term): ``a − b`` is [("", a), ("-", b)], in the printer's order."""

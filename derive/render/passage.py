@@ -105,9 +105,8 @@ def to_text(quote: str) -> str:
     passage = locate(quote)
     if not passage.found:
         return quote
-    from ..notes.markdown import read_markdown as parse
     out = []
-    for block in parse(quote.replace(GAP, "\n\n")):
+    for block in read_markdown(quote.replace(GAP, "\n\n")):
         if block.kind == "math":
             out.append(texmath.to_text(read(block.text)))
         elif block.kind in ("paragraph", "heading"):

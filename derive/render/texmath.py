@@ -192,7 +192,7 @@ def _text_seq(items, compact=False) -> str:
         piece = _text(node)
         if compact:
             out.append(piece)
-        elif piece in SPACED or (node.kind == "macro" and MACROS[node.value].kind == "symbol" and piece in SPACED):
+        elif piece in SPACED:
             if piece in "+−" and (not out or out[-1].strip() in SPACED | {"(", "[", "{", ""}):
                 out.append(piece)  # a sign, not an operator: −x, (−1)
             else:
