@@ -172,7 +172,7 @@ def test_full_report_pdf_holds_every_proof_and_the_errata(tmp_path):
     assert commands == [], commands[:20]
     assert not re.search(r"\w\?\w|\?\?", text), re.findall(r".{20}\?.{20}", text)[:5]
     tex = (tmp_path / "derive-report.tex").read_text()
-    assert "resizebox" not in tex and "scalebox" not in tex and r"\small" not in tex.split(r"\begin{document}")[1]
+    assert "resizebox" not in tex and "scalebox" not in tex and r"\small" not in tex.split(r"\end{titlepage}")[1]
     figures = [(str(p.relative_to(tmp_path)), p.read_bytes()) for p in (tmp_path / "figures").iterdir()]
     compiled = compile_pdf(tex, figures)
     assert compiled.ok, compiled.log

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from ..ops import OPS
 from .escape import escape
-from .printing import latex
+from .printing import RELATIONS_LATEX, latex
 from .text import as_text
 
 LAYOUTS: dict = {}  # class name -> layout function
-RELATIONS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
+RELATIONS = RELATIONS_LATEX
 
 
 def layout(name):

@@ -22,8 +22,7 @@ import sympy as sp
 from ..lang.texmacros import MACROS
 from ..lang.texreader import read
 from . import texmath
-from .latex import RELATIONS
-from .printing import latex
+from .printing import RELATIONS_LATEX as RELATIONS, latex
 
 PT = 5.6                      # a letter or digit, 11 pt maths italic (errs wide)
 RELATION_CHARS = set("=<>")

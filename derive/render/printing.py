@@ -35,6 +35,10 @@ _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": 
           "tau": "τ", "phi": "φ", "omega": "ω", "rho": "ρ"}
 
 
+# How each claim relation is spelled: the one table of both printers (text and LaTeX layouts import it).
+RELATIONS_TEXT = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
+RELATIONS_LATEX = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}
+
 def _rule_text(expr):
     return OPS[expr.op].text
 

@@ -30,10 +30,10 @@ import sympy as sp
 
 from ..ops import OPS
 from ..symbols import adjoint
-from .printing import text
+from .printing import RELATIONS_TEXT, text
 
 LAYOUTS: dict = {}  # (class name, style) -> layout function
-RELATIONS = {"=": "=", "<=": "≤", "<": "<", ">=": "≥", ">": ">"}
+RELATIONS = RELATIONS_TEXT
 
 
 def layout(name, style="summary"):
