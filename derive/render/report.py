@@ -140,8 +140,8 @@ def _summary(results):
     rows = [r"\section*{Summary}\addcontentsline{toc}{section}{Summary}",
             r"Errata (statements of the source text that are wrong or imprecise) are marked "
             r"\textbf{\textcolor{red!70!black}{erratum}}.  Each id links to its proof.",
-            r"\begin{longtable}{@{}>{\raggedright}p{3.5cm} >{\raggedright}p{3.1cm} >{\raggedright}p{5.2cm} "
-            r">{\raggedright}p{1.9cm} >{\raggedleft\arraybackslash}p{0.9cm}@{}}",
+            r"\begin{longtable}{@{}>{\raggedright}p{3.5cm} >{\raggedright}p{3.0cm} >{\raggedright}p{4.9cm} "
+            r">{\raggedright}p{2.4cm} >{\raggedleft\arraybackslash}p{0.9cm}@{}}",
             r"\toprule id & section & title & verdict & page \\ \midrule \endhead"]
     for r in results:
         mark = r" \textbf{\textcolor{red!70!black}{erratum}}" if r.erratum else ""
@@ -271,16 +271,19 @@ def _proof_section(r, figures, named):
         raise MissingGlyph(error.char, f"proof {r.id}") from None
 
 
-def _in_full(parts):
-    """The appendix of formulas too long for a line: each named part, broken to fit."""
+def _in_full(parts, label="proof:%s", shown=None):
+    """The appendix of formulas too long for a line: each named part, broken to fit.
+
+    ``parts`` are (key, :class:`Named`); each links to ``label % key``, titled ``shown(key)`` (the proof id)."""
+    shown = shown or _id
     if not parts:
         return ""
     rows = [r"\section{Formulas in full}",
             r"Terms too long for one line of a derivation are named there (\(A_{1}, A_{2}, \ldots\)) and "
             r"given here whole, broken into lines; a part named inside one is given after it."]
     for pid, named in parts:
-        rows.append(r"\subsection*{\hyperref[proof:%s]{%s}}" % (escape(pid), _id(pid)))
-        rows += [r"\[%s\]" % shown for shown in definitions(named, TEXT_WIDTH - 40)]
+        rows.append(r"\subsection*{\hyperref[%s]{%s}}" % (label % escape(pid), shown(pid)))
+        rows += [r"\[%s\]" % tex for tex in definitions(named, TEXT_WIDTH - 40)]
     return "\n".join(rows)
 
 
