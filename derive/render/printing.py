@@ -17,6 +17,7 @@ reach LaTeX.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import sympy as sp
@@ -33,6 +34,26 @@ _REL = {"==": "=", "<=": "≤", ">=": "≥", "!=": "≠", "<": "<", ">": ">"}
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
           "eta": "η", "theta": "θ", "lambda": "λ", "lamda": "λ", "mu": "μ", "sigma": "σ",
           "tau": "τ", "phi": "φ", "omega": "ω", "rho": "ρ"}
+
+
+# A name's accent suffix (the audit writes \hat y as y_hat): its combining mark and its LaTeX.
+_ACCENTS = {"hat": ("\u0302", r"\hat{%s}"), "bar": ("\u0304", r"\bar{%s}"), "tilde": ("\u0303", r"\tilde{%s}"),
+            "dot": ("\u0307", r"\dot{%s}"), "prime": ("′", "{%s}'"), "star": ("*", "{%s}^{*}")}
+_ACCENT_RE = re.compile(r"([A-Za-z]+)_(hat|bar|tilde|dot)(?:_([A-Za-z0-9]+))?\Z|([A-Za-z]+)(?:_([A-Za-z0-9]+))?_(prime|star)\Z")
+
+
+def accent_parts(name: str):
+    """(base, accent, subscript) of ``y_hat``, ``x_hat_i``, ``x_i_prime``; None for any other name.
+
+    >>> accent_parts("x_hat_i"), accent_parts("x_i_prime"), accent_parts("w_1")
+    (('x', 'hat', 'i'), ('x', 'prime', 'i'), None)
+    """
+    m = _ACCENT_RE.match(name)
+    if m is None:
+        return None
+    if m.group(1):
+        return m.group(1), m.group(2), m.group(3) or ""
+    return m.group(4), m.group(6), m.group(5) or ""
 
 
 # How each claim relation is spelled: the one table of both printers (text and LaTeX layouts import it).
@@ -84,6 +105,13 @@ class TextPrinter(StrPrinter):
                 from .rich import to_text
                 return to_text(name)
             return name
+        accented = accent_parts(name)
+        if accented is not None:  # y_hat, x_hat_i, x_i_prime: the names the audit gives \hat y, \hat x_i, x_i′
+            base, mark, sub = accented
+            sub = sub.translate(_SUB) if sub.isdigit() else "_" + sub if sub else ""
+            if mark in ("prime", "star"):  # after the index: xᵢ′
+                return _GREEK.get(base, base) + sub + _ACCENTS[mark][0]
+            return _GREEK.get(base, base) + _ACCENTS[mark][0] + sub
         base, _, sub = name.partition("_")
         base = _GREEK.get(base, base)
         if sub.isdigit():
@@ -233,8 +261,9 @@ class TexPrinter(LatexPrinter):
         own = _prefer_own(self, expr, kwargs) if type(expr).__name__ not in ("Sum", "Product") else None
         return super()._print(expr, **kwargs) if own is None else own
 
-    def _print_Entry(self, expr):
-        return "%s_{%s}" % (self._print(expr.args[0]), self._print(expr.args[1]))
+    def _print_Entry(self, expr, exp=None):
+        entry = "%s_{%s}" % (self._print(expr.args[0]), self._print(expr.args[1]))
+        return entry if exp is None else "%s^{%s}" % (entry, exp)  # w_i**2: SymPy's power printer passes exp
 
     def _print_SoftmaxEntry(self, expr):
         return r"\operatorname{softmax}\left(%s\right)_{%s}" % tuple(self._print(a) for a in expr.args)
@@ -284,6 +313,14 @@ class TexPrinter(LatexPrinter):
         if is_adjoint(expr):
             base, sep, sub = super()._print_Symbol(primal(expr)).partition("_")
             return r"\bar{%s}%s%s" % (base, sep, sub)
+        accented = accent_parts(expr.name)
+        if accented is not None:
+            base, mark, sub = accented
+            base = super()._print_Symbol(sp.Symbol(base), style)
+            sub = "_{%s}" % super()._print_Symbol(sp.Symbol(sub), style) if sub else ""
+            if mark in ("prime", "star"):
+                return _ACCENTS[mark][1] % (base + sub)
+            return _ACCENTS[mark][1] % base + sub
         return super()._print_Symbol(expr, style)
 
     def _print_ActivationBase(self, expr, exp=None):

@@ -228,6 +228,19 @@ def _wrapped(s: str) -> str:
     return s if len(s) <= 1 or s.isalnum() or (s[0] in "([" and s[-1] in ")]") else "(%s)" % s
 
 
+def _delimiter_text(d: str) -> str:
+    r"""A delimiter as a character: ``\|`` is ‖, ``|`` is |, ``\langle`` is ⟨, ``.`` is nothing.
+
+    >>> _delimiter_text("|"), _delimiter_text("\\|"), _delimiter_text(".")
+    ('|', '‖', '')
+    """
+    if d == ".":
+        return ""
+    if d.startswith("\\"):
+        return MACROS[d[1:]].text if d[1:] in MACROS else d[1:]
+    return d
+
+
 def _text(node) -> str:
     kind = node.kind
     if kind == "char":
@@ -246,12 +259,10 @@ def _text(node) -> str:
         num, den = (_text_group(a) for a in node.args)
         return "%s/%s" % (_wrapped(num), _wrapped(den)) if node.value == "over" else "C(%s, %s)" % (num, den)
     if kind == "delimited":
-        left, right = (d.lstrip("\\").replace(".", "") for d in node.value)
-        return "%s%s%s" % (MACROS[left].text if left in MACROS else left, _text_seq(node.args),
-                           MACROS[right].text if right in MACROS else right)
+        left, right = (_delimiter_text(d) for d in node.value)
+        return "%s%s%s" % (left, _text_seq(node.args), right)
     if kind == "delimiter":
-        d = node.option.lstrip("\\")
-        return "" if d == "." else (MACROS[d].text if d in MACROS else d)
+        return _delimiter_text(node.option)
     if kind == "env":
         rows = ["  ".join(_text_seq(c.args) for c in row) for row in node.args]
         if node.value in ("cases", "dcases"):
