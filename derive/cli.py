@@ -1,4 +1,4 @@
-"""The ``derive`` command line: verify, grad, list, show, check.
+"""The ``derive`` command line: verify, grad, list, show, check, report, audit.
 
 Every user string goes through the allow-list parser; bad input ends with a
 one-line error on stderr and exit status 2, never a traceback.
@@ -83,6 +83,19 @@ def _parser():
                       help="write the .tex and figures only")
     mode.add_argument("--pdf", dest="pdf", action="store_const", const="yes",
                       help="fail when TeX Live is missing (default: write the .tex and say how to get the PDF)")
+    a = sub.add_parser("audit", help="check every formula of a Markdown or LaTeX note",
+                       description="Read FILE (.md or .tex), find its formulas and give each one outcome: "
+                                   "holds, wrong, matches or differs (from a standard definition), "
+                                   "numeric-only, or not checkable (with the reason).",
+                       epilog="exit status: 0 nothing wrong, 1 something wrong or differing, 2 bad input")
+    a.add_argument("file", help="the note: a .md (Markdown with $…$ maths) or a .tex file")
+    a.add_argument("--json", action="store_true", help="print every formula with its location, reading and outcome")
+    a.add_argument("--report", action="store_true", help="also write the PDF report of the audit")
+    a.add_argument("-o", "--output", default="reports", metavar="DIR", help="the report's folder (default: reports/)")
+    a.add_argument("--only", default=None, metavar="LINES", help="only the formulas on these lines, e.g. 10-40,52")
+    a.add_argument("--timeout", type=_seconds, default=10.0,
+                   help="seconds per formula before it is not checkable (default 10)")
+    a.add_argument("--explain", action="store_true", help="show each formula's reading, assumptions and steps")
     return p
 
 
@@ -280,7 +293,12 @@ def cmd_report(args):
     return 1 if bad else 0
 
 
-COMMANDS = {"report": cmd_report, "verify": cmd_verify, "grad": cmd_grad, "list": cmd_list, "show": cmd_show, "check": cmd_check}
+def cmd_audit(args):
+    from .notes.cli import run_audit
+    return run_audit(args, _say)
+
+
+COMMANDS = {"audit": cmd_audit, "report": cmd_report, "verify": cmd_verify, "grad": cmd_grad, "list": cmd_list, "show": cmd_show, "check": cmd_check}
 
 
 # The re-executed interpreter runs this with ``-c``: it sets the import path before importing
