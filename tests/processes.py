@@ -1,5 +1,7 @@
-"""Helpers shared by the tests that interrupt real runs: which processes are still alive."""
+"""Helpers shared by the tests that run derive as a process: running it, and which processes are still alive."""
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -18,3 +20,11 @@ def live_processes_under(folder: Path):
         if cwd.startswith(str(folder)) and state != "Z":
             found.append((entry.name, command))
     return found
+
+
+def run_derive(*args, cwd=None, timeout=600):
+    """``python -m derive ARGS`` as a user runs it, from ``cwd``: the CompletedProcess (text)."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": "0"}
+    return subprocess.run([sys.executable, "-m", "derive", *args], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=timeout, cwd=cwd or root)

@@ -1,0 +1,1 @@
+"""The audit's test notes and their hand-made keys (see :mod:`notes.keys`)."""
