@@ -18,12 +18,12 @@ from .verify import verify  # eager: the submodule of the same name would shadow
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "silu", "swish", "mish", "softsign",
            "selu", "hardtanh", "OPS", "MissingRule", "derivative", "Graph", "softmax", "verify",
-           "conv_output_size"]
+           "conv_output_size", "audit"]
 
-_LAZY = {"Graph": "graph", "softmax": "graph", "conv_output_size": "conv"}
+_LAZY = {"Graph": "graph", "softmax": "graph", "conv_output_size": "conv", "audit": "notes.audit"}
 
 
-_SUBMODULES = {"nets", "testing", "render", "catalogue", "numeric", "lang", "graph", "conv", "extrema"}
+_SUBMODULES = {"nets", "testing", "render", "catalogue", "numeric", "lang", "graph", "conv", "extrema", "notes"}
 
 
 def __getattr__(name):

@@ -64,9 +64,8 @@ class Audit:
 
     @property
     def checked(self) -> int:
-        """Findings decided exactly: holds, wrong, matches, differs."""
-        c = self.counts
-        return c["holds"] + c["wrong"] + c["matches"] + c["differs"]
+        """Formulas with at least one finding decided exactly (holds, wrong, matches, differs)."""
+        return len({f.formula for f in self.findings if f.outcome in ("holds", "wrong", "matches", "differs")})
 
     @property
     def exit_code(self) -> int:
@@ -106,7 +105,7 @@ def audit(text: str, kind: str = "md", *, name: str = "note", only=None, timeout
                         KeyError, NotImplementedError) as error:  # one formula, never the audit
                     found, ok = [_finding(piece, "not-checkable", f"{INTERNAL} ({type(error).__name__})")], False
                 for f in found:
-                    f.lines = span
+                    f.lines, f.formula = span, k
                 findings += found
                 was_read = was_read and ok
             result.read += was_read

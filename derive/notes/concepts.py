@@ -68,6 +68,7 @@ class Comparison:
     claim: str            # the claim-language text that was verified
     assumptions: tuple
     verdict: object       # the derive Verdict: proved for matches, refuted for differs
+    mistake: str | None = None  # for differs: the known mistake the note's formula is, if it is one
 
 
 def compare(lhs_text: str, rhs_text: str, context: str, *, timeout: float = 10.0) -> Comparison | None:
@@ -286,7 +287,8 @@ def _refute(concept, fit, link, matched_by, cue, timeout, tried=None):
     stated, _ = _as_stated([note, forms[0].expr], fit, link, ab)
     statement = _differs_statement(concept, fit, mistake, point, stated, used)
     return Comparison(concept, "differs", matched_by, statement + _because(matched_by, cue, fit),
-                      f"${tex(link.lhs)} = {tex(forms[0].expr)}$", claim, used, verdict)
+                      f"${tex(link.lhs)} = {tex(forms[0].expr)}$", claim, used, verdict,
+                      mistake.label if mistake is not None else None)
 
 
 # --- what is said ---------------------------------------------------------------------------------------

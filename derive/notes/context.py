@@ -129,7 +129,7 @@ class Context:
         sources = link_sources(formula.source) if len(reading.links) > 1 else []
         for k, link in enumerate(reading.links):
             number = k + 1 if len(reading.links) > 1 else None
-            extra = {"link": number, "notes": list(reading.notes), "summary": reading.link_text(k),
+            extra = {"link": number, "notes": list(reading.notes) + self._used(reading), "summary": reading.link_text(k),
                      "link_source": sources[k] if len(sources) == len(reading.links) else None}
             named = _named_derivative(formula, link, reading, self.definitions) if k == 0 else None
             if named is not None:
@@ -142,9 +142,11 @@ class Context:
             elif _assignment(link):
                 # w_1 = b_1 = 0: a value given to a name, never a claim that a free variable is a number
                 self.define(link.lhs, (), link.rhs, formula.line)
-                findings.append(make(formula, "not-checkable", f"gives {link.lhs} the value {link.rhs}", **extra))
+                findings.append(make(formula, "not-checkable", f"gives {_name_text(link.lhs)} a value", **extra))
             elif link.kind == "claim":
                 findings.append(self._claim(formula, link, make, extra, timeout, reading.points))
+            elif link.kind == "update":
+                findings.append(self._update(formula, link, make, extra, timeout))
             else:
                 if link.kind == "distributed" and re.fullmatch(r"[A-Za-z]\w*", link.lhs):
                     self.definitions["~" + link.lhs] = Definition("~" + link.lhs, (), link.rhs, line=formula.line)
@@ -156,9 +158,9 @@ class Context:
     def _definition(self, formula, link, definition, make, extra, timeout):
         name, params = definition[0], definition[1]
         compared = _compare(formula, type(link)(name, link.rel, link.rhs, link.kind) if params else link, timeout)
-        if compared is not None and compared.outcome == "differs" and "structure" not in compared.matched_by:
-            # only the words nearby chose the concept ("clip" names clipping by value and by norm): not enough
-            # to call the note's formula wrong
+        if compared is not None and compared.outcome == "differs" and not _grounded(compared):
+            # only the words nearby chose the concept ("clip" names clipping by value and by norm), and the
+            # formula is no known mistake of it: not enough to call the note's formula wrong
             return make(formula, "not-checkable", f"the words nearby suggest {compared.concept.name}, which it "
                         f"differs from ({compared.statement}); its structure does not say it is meant to be that",
                         concept=compared.concept.name, matched_by=compared.matched_by, parsed=compared.claim,
@@ -169,16 +171,36 @@ class Context:
                         matched_by=compared.matched_by, correction=compared.correction, parsed=link.claim,
                         assumptions=tuple(compared.assumptions), steps=list(compared.verdict.steps),
                         counterexample=compared.verdict.counterexample, **extra)
-        head = f"{name}({', '.join(params)})" if params else name
+        head = f"{_name_text(name)}({', '.join(map(_name_text, params))})" if params else _name_text(name)
         if not params and not definition[3] and self._is_value(link.rhs):
-            return make(formula, "not-checkable", f"gives {head} a value: {link.rhs}", parsed=link.claim, **extra)
+            return make(formula, "not-checkable", f"gives {head} a value", parsed=link.claim, **extra)
         if definition[3]:
             shown = "; ".join(f"{v} with probability {p}" for v, p in definition[3])
             return make(formula, "not-checkable", f"defines {head}, a random variable: {shown}", **extra)
         return make(formula, "not-checkable", f"defines {head}: a definition, not a claim", parsed=link.claim, **extra)
 
+    def _update(self, formula, link, make, extra, timeout):
+        """``θ ← θ − η∇L``: an update rule, compared with the standard rules (SGD, momentum, Adam, clipping)."""
+        compared = _compare(formula, link, timeout)
+        if compared is None or (compared.outcome == "differs" and not _grounded(compared)):
+            return make(formula, *_not_a_claim(link), parsed=link.claim, **extra)
+        extra["notes"].append(f"compared with the standard form as: {compared.claim}")
+        return make(formula, compared.outcome, compared.statement, concept=compared.concept.name,
+                    matched_by=compared.matched_by, correction=compared.correction, parsed=link.claim,
+                    assumptions=tuple(compared.assumptions), steps=list(compared.verdict.steps),
+                    counterexample=compared.verdict.counterexample, **extra)
+
     def _claim(self, formula, link, make, extra, timeout, points=None):
         from ..verify import decide_limited
+        written = sorted({n for n in _names(link.lhs) + _names(link.rhs)
+                          if n in self.definitions and not self.definitions[n].outcomes} |
+                         {n for n in _names(link.lhs) + _names(link.rhs) if n in self.values})
+        if written:
+            shown = [f"{_name_text(n)} (line {self.definitions[n].line})" if n in self.definitions
+                     else f"{_name_text(n)} (its value)" for n in written]
+            shown = [w for w in shown if not any(w in note for note in extra["notes"])]  # said already
+            if shown:
+                extra["notes"] = [*extra["notes"], "with the note's " + ", ".join(shown)]
         try:
             lhs, rhs = (self._expression(side, points) for side in (link.lhs, link.rhs))
             names = sorted(s.name for s in (lhs.free_symbols | rhs.free_symbols))
@@ -186,8 +208,8 @@ class Context:
             loose = sorted(s.name for s in lhs.free_symbols ^ rhs.free_symbols) if link.rel == "=" else []
             loose = [n for n in loose if n not in self.known() and n not in bounds]
             if loose:  # ∂L/∂x = Wδ with δ defined only in words: a claim about every δ is not what it says
-                return make(formula, "not-checkable", f"{', '.join(loose)} on one side only, and the note does "
-                            "not define it", parsed=link.claim, **extra)
+                return make(formula, "not-checkable", f"{', '.join(map(_name_text, loose))} on one side only, and "
+                            "the note does not define it", parsed=link.claim, **extra)
             assume = [self.assumed.get(n) or CONVENTIONS.get(n) or f"{n} integer >= 1" for n in names
                       if n in self.assumed or n in CONVENTIONS or n in bounds]
             text = f"{sp.sstr(lhs)} {link.rel} {sp.sstr(rhs)}"
@@ -203,7 +225,7 @@ class Context:
             reason = _counterexample(verdict)
             written = type(link)(expand(link.lhs, self.definitions), link.rel, expand(link.rhs, self.definitions))
             compared = None if points else _compare(formula, written, timeout)
-            if compared is not None and compared.outcome == "differs" and "structure" in compared.matched_by:
+            if compared is not None and compared.outcome == "differs" and _grounded(compared):
                 extra["notes"].append(f"compared with the standard {compared.concept.name}: {compared.statement}")
                 correction, concept, matched_by = compared.correction, compared.concept.name, compared.matched_by
         elif outcome == "holds":
@@ -231,12 +253,21 @@ class Context:
         order = match.group(1)
         lhs = f"norm({vectors[0]})" if order == "2" else f"norm({vectors[0]}, 1)"
         compared = _compare(formula, Link(lhs, "=", side), timeout)
-        if compared is None or "structure" not in compared.matched_by:
+        if compared is None or not _grounded(compared):
             return None
         return make(formula, compared.outcome, f"the words after it call it the L{order} norm; "
                     + compared.statement, concept=compared.concept.name, matched_by=compared.matched_by,
                     correction=compared.correction, parsed=compared.claim, assumptions=tuple(compared.assumptions),
                     steps=list(compared.verdict.steps), counterexample=compared.verdict.counterexample)
+
+    def _used(self, reading) -> list:
+        """A note naming the definitions a reading wrote out, with their lines."""
+        used = []
+        for name in sorted(reading.used):
+            d = self.definitions.get(name) or self.definitions.get(name + "()")
+            if d is not None:
+                used.append(f"{_name_text(d.name)} (line {d.line})")
+        return [f"wrote out the note's definitions of {', '.join(used)}"] if used else []
 
     def known(self) -> set:
         """Every name the note's definitions in scope define or use."""
@@ -296,6 +327,14 @@ def _named_derivative(formula, link, reading, definitions):
     v = variables[0]
     note = f"read {base} as {named[0]}({v}): the words before the formula name it"
     return type(link)(f"diff({named[0]}({v}), {v})", "=", link.rhs, "claim"), note
+
+
+def _grounded(compared) -> bool:
+    """A difference to report: the structure says which concept it is, or the words do and the formula is
+    one of that concept's known mistakes (θ + η∇L near "gradient descent"), not merely none of its forms."""
+    if compared.outcome != "differs":
+        return True
+    return "structure" in compared.matched_by or compared.mistake is not None
 
 
 def _compare(formula, link, timeout):

@@ -60,6 +60,7 @@ class Finding:
     correction: str | None = None
     notes: list = field(default_factory=list)  # readings the audit chose and said so (ambiguities)
     lines: tuple = ()   # (first, last) line of the whole formula in the note, when it was cut into pieces too
+    formula: int = 0    # which formula of the note (0-based), the same for its pieces and links
     seconds: float = 0.0
 
     def __post_init__(self):
@@ -82,4 +83,5 @@ class Finding:
                 "steps": [s.as_dict() if hasattr(s, "as_dict") else s for s in self.steps],
                 "evidence": [e.as_dict() if hasattr(e, "as_dict") else e for e in self.evidence],
                 "counterexample": self.counterexample, "concept": self.concept, "matched_by": self.matched_by,
-                "correction": self.correction, "notes": list(self.notes), "lines": list(self.lines)}  # no seconds: the JSON is deterministic
+                "correction": self.correction, "notes": list(self.notes), "lines": list(self.lines),
+                "formula": self.formula}  # no seconds: the JSON is deterministic

@@ -261,7 +261,7 @@ class _Forms:
             letter = "".join(n.value for n in node.args[0].args if n.kind == "char") if node.args else ""
             if letter == "E" and not seq.done() and (_ch(seq.peek(), "(") or _ch(seq.peek(), "[")):
                 return self.expectation(seq)
-            raise Unreadable("an expectation or a set (\\mathbb): the note does not say over what")
+            raise Unreadable("a set such as ℝⁿ, or an expectation of something the note gives no distribution for")
         if name == "nabla":
             return self.gradient(seq)
         if name in ("ldots", "cdots", "dots", "vdots", "ddots"):
@@ -276,6 +276,8 @@ class _Forms:
             raise Unreadable("⊙ here: a product of entries needs a factor before it")
         if name in ("otimes", "circ", "oplus"):
             raise Unreadable("matrix notation (an elementwise or outer product)")
+        if name == "partial":
+            raise Unreadable("∂ outside a fraction ∂f/∂x")
         raise Unreadable(f"\\{name} in this place")
 
     def word(self, word, seq) -> str:

@@ -85,8 +85,11 @@ def _finding(k, f, named):
     rows = [r"\needspace{8\baselineskip}",
             r"\subsection*{%s}\label{%s}" % (_text(_where(f).capitalize()), _label(k)),
             _formula(f)]
-    if f.link:
-        rows.append(r"\heading{Link %d of the chain.} $%s$" % (f.link, _text_math(f.summary)))
+    if f.link and f.link_source:
+        rows.append(r"\heading{Link %d of the chain:}" % f.link)
+        rows.append(r"\[%s\]" % break_source(read(f.link_source), TEXT_WIDTH - 60, _text))
+    elif f.link:
+        rows.append(r"\heading{Link %d of the chain:} %s" % (f.link, _text(f.summary)))
     if f.parsed:
         rows.append(r"\heading{Read as.} \texttt{%s}" % _breakable(f.parsed))
     if f.assumptions:
@@ -99,10 +102,6 @@ def _finding(k, f, named):
     if f.evidence:
         rows += [r"\heading{Numeric evidence.}", _evidence(f.evidence)]
     return "\n".join(rows)
-
-
-def _text_math(summary) -> str:
-    return r"\text{%s}" % _text(summary or "")
 
 
 def _breakable(code) -> str:
