@@ -214,3 +214,36 @@ def test_hostile_note_gives_a_clean_audit(tmp_path):
     assert r.returncode in (0, 1), r.stderr
     assert "Traceback" not in r.stdout + r.stderr
     assert "root:x:0:0" not in r.stdout  # the note's \input{/etc/passwd} is shown as text, never read
+
+
+# -- the PDF ------------------------------------------------------------------------------------------
+
+def _have_tex() -> bool:
+    import shutil
+    from derive.render.compile import has_cjk, latexmk_available
+    return latexmk_available() and has_cjk() and shutil.which("pdftotext") is not None
+
+
+@pytest.mark.skipif(not _have_tex(), reason="TeX Live and poppler-utils are not installed")
+@pytest.mark.parametrize("name", ["en_backprop.md", "zh_regularisation.md", "lecture.tex"])
+def test_the_audit_pdf_shows_every_character_and_nothing_runs_off_the_page(name):
+    from derive.render.audit_report import build_audit_tex
+    from derive.render.compile import compile_pdf
+    compiled = compile_pdf(build_audit_tex(audited(name), f"Audit of {name}"))
+    assert compiled.ok, compiled.log[-2000:]
+    assert compiled.missing == []
+    assert [w for w, _ in compiled.overfull if w > 1.0] == [], compiled.overfull
+
+
+@pytest.mark.skipif(not _have_tex(), reason="TeX Live and poppler-utils are not installed")
+def test_cli_report_writes_a_pdf_a_reader_can_read(tmp_path):
+    import re
+    import subprocess
+    r = derive_cli("audit", str(NOTES_DIR / "zh_losses.md"), "--report", "-o", str(tmp_path), timeout=900)
+    assert r.returncode == 1, r.stderr  # the note has errors
+    pdf = tmp_path / "zh_losses-audit.pdf"
+    assert pdf.exists() and (tmp_path / "zh_losses-audit.tex").exists()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Errata" in text and "交叉熵" in text and "WRONG" in text
+    assert re.findall(r"\\[A-Za-z]+|_\{|\^\{", text) == []
+    assert not re.search(r"\w\?\w|\?\?", text)

@@ -67,6 +67,9 @@ def run_audit(args, say) -> int:
         if count > PROGRESS_FROM and (done % 10 == 0 or done == count):
             say(f"derive audit: {done}/{count} formulas", file=sys.stderr, flush=True)
 
+    if args.report:  # a folder that cannot take the report fails before the audit runs
+        from ..render.audit_report import check_output
+        check_output(args.output, name)
     result = audit(text, kind, name=name, only=only, timeout=args.timeout, progress=progress)
     if args.json:
         say(json_dumps(result.as_dict(), indent=2))

@@ -16,13 +16,14 @@ from __future__ import annotations
 from ..lang.texreader import read
 from .audit_text import bare
 from .escape import MissingGlyph, escape
-from .layout import Named, break_source
+from .layout import Named, break_source, width
 from .report import (PREAMBLE, TEXT_WIDTH, _evidence, _in_full, _prose, _steps, _text, pdf_string)
 
-__all__ = ["build_audit_tex", "write_audit_report", "OUTCOME_COLOURS"]
+__all__ = ["build_audit_tex", "write_audit_report", "check_output", "report_names", "OUTCOME_COLOURS"]
 
 OUTCOME_COLOURS = {"holds": "green!45!black", "matches": "green!45!black", "wrong": "red!70!black",
                    "differs": "red!70!black", "numeric-only": "blue!60!black", "not-checkable": "gray!80!black"}
+ERRATA_FORMULA = 175.0  # points: the errata table's formula column, 6.4 cm less its padding
 SUBJECT = "An audit of the formulas of a study note: each proved, refuted, compared or said why not"
 KEYWORDS = "deep learning, study notes, audit, proof, counterexample, errata"
 
@@ -60,16 +61,22 @@ def _errata(result, numbered):
     if not failed:
         rows.append(r"\emph{None: no formula of the note was found wrong.}")
         return "\n".join(rows)
-    rows.append(r"\begin{longtable}{@{}>{\raggedright}p{2.2cm} >{\raggedright}p{6.6cm} "
-                r">{\raggedright\arraybackslash}p{7.2cm}@{}}")
+    rows.append(r"\begin{longtable}{@{}>{\raggedright}p{2.0cm} >{\raggedright}p{6.4cm} "
+                r">{\raggedright\arraybackslash}p{7.0cm}@{}}")
     rows.append(r"\toprule where & the note writes & why it fails \\ \midrule \endhead")
     for k, f in failed:
         why = _prose(f.reason)
         if f.correction:
             why += r" \textbf{Correction:} " + _prose(f.correction)
         shown = read(f.link_source or f.source)
-        rows.append(r"\hyperref[%s]{line %d:%d} & $\displaystyle %s$ & %s \\[3pt]" % (
-            _label(k), f.line, f.col, break_source(shown, 180, _text), why))
+        where = r"\hyperref[%s]{line %d:%d}" % (_label(k), f.line, f.col)
+        tex = break_source(shown, ERRATA_FORMULA, _text)
+        if width(tex) <= ERRATA_FORMULA:
+            rows.append(r"%s & $\displaystyle %s$ & %s \\[3pt]" % (where, tex, why))
+        else:  # too wide for its column: the formula on a row of its own, the reason under it
+            rows.append(r"%s & \multicolumn{2}{>{\raggedright\arraybackslash}p{13.4cm}}{$\displaystyle %s$} \\*"
+                        % (where, break_source(shown, TEXT_WIDTH - 80, _text)))
+            rows.append(r" & & %s \\[3pt]" % why)
     rows.append(r"\bottomrule\end{longtable}")
     return "\n".join(rows)
 
@@ -91,11 +98,11 @@ def _finding(k, f, named):
     elif f.link:
         rows.append(r"\heading{Link %d of the chain:} %s" % (f.link, _text(f.summary)))
     if f.parsed:
-        rows.append(r"\heading{Read as.} \texttt{%s}" % _breakable(f.parsed))
+        rows.append(r"\heading{Read as.} {\raggedright\texttt{%s}\par}" % _breakable(f.parsed))
     if f.assumptions:
         rows.append(r"\heading{Assuming.} %s" % _text("; ".join(f.assumptions)))
     if f.notes:
-        rows.append(r"\heading{Reading.} %s" % _text("; ".join(f.notes)))
+        rows.append(r"\heading{Reading.} {\raggedright %s\par}" % _text("; ".join(f.notes)))
     rows.append(r"\verdictbox{%s}{%s}{%s}" % (colour, escape(f.outcome.upper()), " ".join(parts)))
     if f.steps:
         rows += [r"\heading{Derivation.}", _steps(f.steps, named)]
@@ -109,7 +116,7 @@ def _breakable(code) -> str:
     out = []
     for char in escape(code):
         out.append(char)
-        if char in ",+*= ":
+        if char in ",+*=/(- ":
             out.append(r"\allowbreak{}")
     return "".join(out)
 
@@ -146,13 +153,28 @@ def _in_full_findings(parts):
     return _in_full(parts, label="%s", shown=lambda key: "the finding on " + _text(key.split(":")[1]))
 
 
+def report_names(note: str) -> list:
+    """The files an audit of the note called ``note`` writes: ``<stem>-audit.tex`` and ``.pdf``.
+
+    >>> report_names("notes/week 3.md")
+    ['notes-week-3-audit.tex', 'notes-week-3-audit.pdf']
+    """
+    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in note.rsplit(".", 1)[0])[:60] or "note"
+    return [f"{stem}-audit.tex", f"{stem}-audit.pdf"]
+
+
+def check_output(directory, note: str) -> None:
+    """Fail now (:class:`~derive.render.output.OutputError`) if the report of ``note`` cannot go to ``directory``."""
+    from .output import OutputFolder
+    OutputFolder(directory).check(report_names(note))
+
+
 def write_audit_report(result, directory="reports", source=None, progress=None) -> list:
     """Write ``<note>-audit.tex`` and, with TeX Live, ``<note>-audit.pdf`` into ``directory``; the paths."""
     from .compile import compile_pdf, has_cjk, interrupts_deferred, latexmk_available
     from .output import OutputFolder
     progress = progress or (lambda message: None)
-    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in result.name.rsplit(".", 1)[0])[:60] or "note"
-    names = [f"{stem}-audit.tex", f"{stem}-audit.pdf"]
+    names = report_names(result.name)
     folder = OutputFolder(directory)
     folder.check(names)
     tex = build_audit_tex(result, f"Audit of {result.name}")

@@ -37,6 +37,7 @@ from .layout import Named, break_relation, definitions, width
 from .output import OutputFolder
 from .passage import locate
 from .passage import to_latex as passage_latex
+from .printing import latex
 
 FIGURE_DIR = "figures"
 DEFAULT_TITLE = "Derivations and verdicts for the study notes on deep learning"
@@ -169,7 +170,7 @@ def _step_row(i, step, named):
     if isinstance(relation, str):
         return r"(%d) & %s & %s \\[2pt]" % (i, _prose(relation), why)
     if type(relation).__name__ == "Phrase":
-        return r"(%d) & %s & %s \\[2pt]" % (i, relation.latex(_text, r"$\displaystyle %s$"), why)
+        return _phrase_row(i, relation, why, named)
     if sides is None:
         sides = (None, "", relation)
     lhs, op, rhs = sides
@@ -177,16 +178,35 @@ def _step_row(i, step, named):
         tex, _ = break_relation("", "", rhs, FORMULA_COLUMN, None)
         tex = tex.strip()
         if width(tex) > FORMULA_COLUMN:
-            tex, _ = break_relation("", "", rhs, FULL_ROW - 20, named)
+            tex, _ = break_relation("", "", rhs, FULL_ROW - 40, named)
     else:
         tex, _ = break_relation(lhs, op, rhs, FORMULA_COLUMN, None)
     if width(tex) <= FORMULA_COLUMN:
         return r"(%d) & $\displaystyle %s$ & %s \\[2pt]" % (i, tex, why)
     if lhs is not None:
-        tex, _ = break_relation(lhs, op, rhs, FULL_ROW - 20, named)
+        tex, _ = break_relation(lhs, op, rhs, FULL_ROW - 40, named)
     full = r"\multicolumn{2}{>{\raggedright\arraybackslash}p{%dpt}}" % FULL_ROW
     return (r"(%d) & %s{%s} \\*" % (i, full, why) + "\n" +
             r" & %s{\hspace*{1em}$\displaystyle %s$} \\[4pt]" % (full, tex))
+
+
+def _phrase_row(i, phrase, why, named):
+    """A step in words and formulas; one whose formula is too wide for the column gets a full-width row,
+    each formula in it broken to fit."""
+    maths = [part for part in phrase if not isinstance(part, str)]
+    if all(width(latex(part)) <= FORMULA_COLUMN - 40 for part in maths):
+        return r"(%d) & %s & %s \\[2pt]" % (i, phrase.latex(_text, r"$\displaystyle %s$"), why)
+    shown = []
+    for part in phrase:
+        if isinstance(part, str):
+            shown.append(_text(part))
+            continue
+        lhs, op, rhs = _sides(part) or ("", "", part)
+        tex, _ = break_relation(lhs, op, rhs, FULL_ROW - 40, named)
+        shown.append(r"$\displaystyle %s$" % tex.strip())
+    full = r"\multicolumn{2}{>{\raggedright\arraybackslash}p{%dpt}}" % FULL_ROW
+    return (r"(%d) & %s{%s} \\*" % (i, full, why) + "\n" +
+            r" & %s{\hspace*{1em}%s} \\[4pt]" % (full, "".join(shown)))
 
 
 def _steps(steps, named):
