@@ -4,6 +4,7 @@ Each reading is checked through the claim parser (the text must parse) and,
 where the formula is a textbook fact, through the verifier.
 """
 import pytest
+import sympy as sp
 
 from derive.lang import parse_claim, parse_expression
 from derive.notes.translate import Definition, Unreadable, translate
@@ -122,3 +123,14 @@ def test_output_is_only_names_and_operators_it_checked():
         with pytest.raises(Unreadable):
             translate(source)
     assert translate(r"\mathrm{lambda} = 2").links[0].lhs == "lam"  # the Greek letter's name, not the keyword
+
+
+def test_a_primed_function_word_and_a_derivative_through_a_sum():
+    from derive.lang import parse_expression
+    assert translate(r"\mathrm{ReLU}'(x) = 1").links[0].lhs == "diff(relu(x), x)"
+    defs = {"L": Definition("L", (), "sum((w*x[i] - y[i])**2, (i, 1, n))/2")}
+    lhs = translate(r"\frac{\partial L}{\partial w} = 0", defs).links[0].lhs
+    # the entries x[i], y[i] are constants under d/dw: the rule table differentiates the sum term by term
+    got, want = parse_expression(lhs), parse_expression("sum((w*x[i] - y[i])*x[i], (i, 1, n))")
+    n = next(s for s in got.free_symbols if s.name == "n")
+    assert sp.expand((got - want).subs(n, 3).doit()) == 0

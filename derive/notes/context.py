@@ -57,8 +57,8 @@ class Context:
         scope = formula.section[:1]
         if scope != self.scope:
             self.definitions, self.assumed, self.scope = {}, {}, scope
-        if tuple(formula.section) != self.section:
-            self.values, self.section = {}, tuple(formula.section)
+        if tuple(formula.section) != self.section:  # a subsection's values and stated conditions end with it
+            self.values, self.assumed, self.section = {}, {}, tuple(formula.section)
 
     def define(self, name, params, body, line, outcomes=()):
         """Keep a definition; one that comes to a number (``h = σ(0)``) is a value of the worked example.

@@ -286,7 +286,10 @@ class _Forms:
             seq.take()
             return f"{_LAWS[lower]}({', '.join(self.arguments(seq))})"
         if lower in FUNCTION_NAMES:
-            return self.call(FUNCTION_NAMES[lower], seq, None)
+            prime = not seq.done() and _ch(seq.peek(), "'")  # \mathrm{ReLU}'(x)
+            if prime:
+                seq.take()
+            return self.call(FUNCTION_NAMES[lower], seq, None, prime=prime)
         if lower in OPERATION_WORDS:
             return self.operation_word(word.strip(), seq)
         if lower == "e":

@@ -198,6 +198,8 @@ def derivative(expr, var):
             return sp.S.Zero
         if e in memo:
             return memo[e]
+        if not isinstance(var, sp.Indexed) and var not in e.free_symbols:
+            return sp.S.Zero  # constant in var: y[i] (a vector's entry) under d/dw, whatever its operation
         if isinstance(e, sp.Sum):
             result = sp.Sum(d(e.function), *e.limits)
         elif isinstance(e, sp.Piecewise):  # the conditions are constant away from the kinks
