@@ -22,10 +22,11 @@ import time
 from dataclasses import dataclass, field, replace
 
 from ..lang.texreader import read
-from .context import Context, structural_findings
+from .context import Context
 from .findings import OUTCOMES, Finding
 from .texnodes import split_prose
 from .translate import Unreadable, translate
+from .unused_index import structural_findings
 
 __all__ = ["Audit", "audit", "FORMULA_SECONDS", "TOTAL_SECONDS", "MAX_FORMULAS"]
 

@@ -14,7 +14,7 @@ Outcomes (:data:`OUTCOMES`), each exact:
 Prose fields (``summary``, ``reason``, ``correction``) are markup: Unicode text
 with ``$…$`` LaTeX maths (:mod:`derive.render.rich`).
 
->>> f = Finding(line=3, col=5, source="x^2 \ge 0", display=False, outcome="holds", parsed="x**2 >= 0")
+>>> f = Finding(line=3, col=5, source=r"x^2 \ge 0", display=False, outcome="holds", parsed="x**2 >= 0")
 >>> f.failed, f.as_dict()["outcome"]
 (False, 'holds')
 """
