@@ -247,3 +247,12 @@ def test_cli_report_writes_a_pdf_a_reader_can_read(tmp_path):
     assert "Errata" in text and "交叉熵" in text and "WRONG" in text
     assert re.findall(r"\\[A-Za-z]+|_\{|\^\{", text) == []
     assert not re.search(r"\w\?\w|\?\?", text)
+
+
+def test_progress_goes_to_stderr_for_a_long_note(tmp_path):
+    note = tmp_path / "long.md"
+    note.write_text("".join(f"Line {k}: ${k} + 1 = {k + 1}$.\n\n" for k in range(25)), encoding="utf-8")
+    r = derive_cli("audit", str(note))
+    assert r.returncode == 0, r.stderr
+    assert "derive audit: 10/25 formulas" in r.stderr and "derive audit: 25/25 formulas" in r.stderr
+    assert "derive audit:" not in r.stdout and r.stdout.count(": holds:") == 25

@@ -101,13 +101,13 @@ def audit(text: str, kind: str = "md", *, name: str = "note", only=None, timeout
             span = (formula.line, formula.line + formula.source.count("\n"))
             for piece in _pieces(formula):
                 try:
-                    found, ok = _audit_formula(piece, context, timeout, check=wanted)
+                    of_piece, ok = _audit_formula(piece, context, timeout, check=wanted)
                 except (ArithmeticError, AttributeError, TypeError, ValueError, RecursionError, IndexError,
                         KeyError, NotImplementedError) as error:  # one formula, never the audit
-                    found, ok = [_finding(piece, "not-checkable", f"{INTERNAL} ({type(error).__name__})")], False
-                for f in found:
+                    of_piece, ok = [_finding(piece, "not-checkable", f"{INTERNAL} ({type(error).__name__})")], False
+                for f in of_piece:
                     f.lines, f.formula = span, k
-                findings += found
+                findings += of_piece
                 was_read = was_read and ok
             result.read += was_read
         for f in findings:
