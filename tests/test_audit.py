@@ -256,3 +256,14 @@ def test_progress_goes_to_stderr_for_a_long_note(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "derive audit: 10/25 formulas" in r.stderr and "derive audit: 25/25 formulas" in r.stderr
     assert "derive audit:" not in r.stdout and r.stdout.count(": holds:") == 25
+
+
+def test_time_indexed_updates_are_compared_with_the_standard_rules():
+    note = "\n".join([
+        "# Adam", "", "$$m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t$$", "$$m_t = \\beta_1 m_{t-1} + \\beta_1 g_t$$",
+        "$$\\hat{m}_t = \\frac{m_t}{1-\\beta_1}$$", "", "# Sums", "",
+        "$$\\sum_{i=1}^{n} (x_i - x_{i-1}) = x_n - x_0$$", ""])
+    found = audit(note, timeout=60).findings
+    assert [(f.line, f.outcome) for f in found] == [(3, "matches"), (4, "differs"), (5, "differs"), (9, "not-checkable")]
+    assert "the power $t$ is missing" in found[2].reason
+    assert "shifted" in found[3].reason  # x_{i-1} under a sum over i is not a constant: refused, not misread

@@ -135,7 +135,13 @@ class Context:
                 findings.append(self._claim(formula, link, make, extra, timeout, reading.points))
                 definition = None
             elif k == 0 and definition is not None:
-                findings.append(self._definition(formula, link, definition, make, extra, timeout))
+                step = _recurrence(link)  # v_t = γ v_{t−1} + η g_t: an update rule, written with time steps
+                found = self._update(formula, step, make, dict(extra), timeout) if step is not None else None
+                if found is None or found.outcome == "not-checkable":
+                    found = self._definition(formula, link, definition, make, extra, timeout)
+                else:
+                    found.notes.append(f"read as the update {step.lhs} ← {step.rhs}, its time steps dropped")
+                findings.append(found)
             elif _assignment(link):
                 # w_1 = b_1 = 0: a value given to a name, never a claim that a free variable is a number
                 self.define(link.lhs, (), link.rhs, formula.line)
@@ -374,6 +380,17 @@ def _bound_names(expr) -> set:
             for bound in limits:
                 names.update(s.name for s in getattr(bound, "free_symbols", ()))
     return names
+
+
+_TIME = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9]*(?:_(?:hat|bar|tilde))?)_(t|tm1|tp1)(?![\w(\[])")
+
+
+def _recurrence(link):
+    """``v_t = γ v_{t−1} + η g_t`` as the update ``v ← γ v + η g``, or None when it is not written so."""
+    lhs = _TIME.fullmatch(link.lhs)
+    if lhs is None or lhs.group(2) == "tm1" or not _TIME.search(link.rhs):
+        return None
+    return type(link)(lhs.group(1), "←", _TIME.sub(r"\1", link.rhs), "update")
 
 
 def _assignment(link) -> bool:

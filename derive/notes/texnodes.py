@@ -240,6 +240,8 @@ def _index_text(sub):
             parts.append(inner)
         elif n.kind == "char" and n.value in (",", " "):
             continue
+        elif n.kind == "char" and n.value in "+-" and parts:  # v_{t-1}: the name v_tm1, v_{t+1}: v_tp1
+            parts.append("m" if n.value == "-" else "p")
         else:
             return None
     text = "".join(parts)

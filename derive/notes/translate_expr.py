@@ -353,6 +353,10 @@ class _Parser(_Forms, _Calls):
                 self.reading.used.add(f"{name}_{family.params[0]}")
                 return f"({entry_of(family, index)})"
             return f"{_checked(name)}[{index}]"
+        if any(len(b) == 1 and b in index for b in self.bound) or any(b in index for b in self.bound if len(b) > 1):
+            # w_{ij} or x_{i-1} under a sum over i: an entry that moves with i, which a plain name would not
+            raise Unreadable(f"the subscript {index} moves with the sum's index: matrix entries and shifted "
+                             "indices are not read")
         return _checked(f"{name}_{index}")
 
     def call(self, function, seq, sub, prime=False, defined=False) -> str:
