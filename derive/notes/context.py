@@ -169,11 +169,7 @@ class Context:
                         concept=compared.concept.name, matched_by=compared.matched_by, parsed=compared.claim,
                         **extra)
         if compared is not None:
-            extra["notes"].append(f"compared with the standard form as: {compared.claim}")
-            return make(formula, compared.outcome, compared.statement, concept=compared.concept.name,
-                        matched_by=compared.matched_by, correction=compared.correction, parsed=link.claim,
-                        assumptions=tuple(compared.assumptions), steps=list(compared.verdict.steps),
-                        counterexample=compared.verdict.counterexample, **extra)
+            return _compared(formula, link, compared, make, extra)
         head = f"{_name_text(name)}({', '.join(map(_name_text, params))})" if params else _name_text(name)
         if not params and not definition[3] and self._is_value(link.rhs):
             return make(formula, "not-checkable", f"gives {head} a value", parsed=link.claim, **extra)
@@ -187,11 +183,7 @@ class Context:
         compared = _compare(formula, link, timeout)
         if compared is None or (compared.outcome == "differs" and not _grounded(compared)):
             return make(formula, *_not_a_claim(link), parsed=link.claim, **extra)
-        extra["notes"].append(f"compared with the standard form as: {compared.claim}")
-        return make(formula, compared.outcome, compared.statement, concept=compared.concept.name,
-                    matched_by=compared.matched_by, correction=compared.correction, parsed=link.claim,
-                    assumptions=tuple(compared.assumptions), steps=list(compared.verdict.steps),
-                    counterexample=compared.verdict.counterexample, **extra)
+        return _compared(formula, link, compared, make, extra)
 
     def _claim(self, formula, link, make, extra, timeout, points=None):
         from ..verify import decide_limited
@@ -258,10 +250,8 @@ class Context:
         compared = _compare(formula, Link(lhs, "=", side), timeout)
         if compared is None or not _grounded(compared):
             return None
-        return make(formula, compared.outcome, f"the words after it call it the L{order} norm; "
-                    + compared.statement, concept=compared.concept.name, matched_by=compared.matched_by,
-                    correction=compared.correction, parsed=compared.claim, assumptions=tuple(compared.assumptions),
-                    steps=list(compared.verdict.steps), counterexample=compared.verdict.counterexample)
+        return _compared(formula, Link(lhs, "=", side), compared, make, {"notes": []},
+                         f"the words after it call it the L{order} norm; ")
 
     def _used(self, reading) -> list:
         """A note naming the definitions a reading wrote out, with their lines."""
@@ -330,6 +320,15 @@ def _named_derivative(formula, link, reading, definitions):
     v = variables[0]
     note = f"read {base} as {named[0]}({v}): the words before the formula name it"
     return type(link)(f"diff({named[0]}({v}), {v})", "=", link.rhs, "claim"), note
+
+
+def _compared(formula, link, compared, make, extra, lead=""):
+    """The finding of a comparison with a standard definition: its outcome, statement, proof or refutation."""
+    extra["notes"] = [*extra["notes"], f"compared with the standard form as: {compared.claim}"]
+    return make(formula, compared.outcome, lead + compared.statement, concept=compared.concept.name,
+                matched_by=compared.matched_by, correction=compared.correction, parsed=link.claim,
+                assumptions=tuple(compared.assumptions), steps=list(compared.verdict.steps),
+                counterexample=compared.verdict.counterexample, **extra)
 
 
 def _grounded(compared) -> bool:

@@ -146,9 +146,7 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "e
           "kappa", "lambda", "mu", "nu", "xi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon", "phi",
           "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi",
           "Psi", "Omega", "ell"}
-_OPERATOR_FUNCTIONS = {"log", "ln", "exp", "sin", "cos", "sinh", "cosh", "tanh", "lg"}
 _STOP_FACTOR = {"+", "-", "=", "<", ">", ",", ")", "]", ";", "&"}
-_TRANSPOSE = {"T", "⊤", "top", "intercal", "mathsf", "intercal"}
 _WORDS_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
@@ -299,8 +297,9 @@ def _shown(node) -> str:
     return node.kind
 
 
-_TRANSPARENT = {"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation", "equation*",
-                "multline", "multline*", "eqnarray", "eqnarray*", "alignat"}
+# Environments that lay formulas out (rows at \\, alignment at &): a formula reads through them.
+LAYOUT_ENVIRONMENTS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
+                                 "equation*", "multline", "multline*", "eqnarray", "eqnarray*", "alignat"})
 
 
 def link_sources(source: str) -> list:
@@ -313,9 +312,9 @@ def link_sources(source: str) -> list:
     toks = tokens(source)
     cuts, depth = [], 0
     for k, t in enumerate(toks):
-        opens = t.kind == "open" or (t.kind == "begin" and t.value not in _TRANSPARENT) or \
+        opens = t.kind == "open" or (t.kind == "begin" and t.value not in LAYOUT_ENVIRONMENTS) or \
             (t.kind == "macro" and t.value == "left")
-        closes = t.kind == "close" or (t.kind == "end" and t.value not in _TRANSPARENT) or \
+        closes = t.kind == "close" or (t.kind == "end" and t.value not in LAYOUT_ENVIRONMENTS) or \
             (t.kind == "macro" and t.value == "right")
         depth += opens - closes
         relation = (t.kind == "char" and (t.value in _RELATION_CHARS or t.value in UNICODE_RELATIONS)) or \
@@ -447,7 +446,7 @@ def _rows_apart(source, toks) -> list:
     """
     rows, row, depth = [], [], 0
     for k, t in enumerate(toks):
-        transparent = t.kind in ("begin", "end") and t.value in _TRANSPARENT
+        transparent = t.kind in ("begin", "end") and t.value in LAYOUT_ENVIRONMENTS
         depth += (t.kind in ("open", "begin") and not transparent) - (t.kind in ("close", "end") and not transparent)
         if transparent or (depth == 0 and t.kind == "special" and t.value == "&"):
             continue

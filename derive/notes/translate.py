@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..lang.texreader import Formula, read
-from .texnodes import (_EQUATION_NUMBER, FUNCTION_NAMES, RELATIONS, Definition, Unreadable, _blank, _starts_with_relation,
+from .texnodes import (LAYOUT_ENVIRONMENTS, _EQUATION_NUMBER, _ch, FUNCTION_NAMES, RELATIONS, Definition, Unreadable, _blank, _starts_with_relation,
                        expand, substitute_params)
 from .translate_expr import _Parser
 
@@ -123,9 +123,7 @@ def _rows(items, numbered=False) -> list:
     for node in items:
         if node.kind == "macro" and node.value in ("tag", "tag*"):
             continue
-        if node.kind == "env" and node.value in ("aligned", "align", "align*", "split", "gathered", "gather",
-                                                 "gather*", "equation", "equation*", "multline", "multline*",
-                                                 "eqnarray", "eqnarray*", "alignat"):
+        if node.kind == "env" and node.value in LAYOUT_ENVIRONMENTS:
             rows = [[it for cell in row for it in cell.args] for row in node.args]
             rows = [r for r in rows if any(not _blank(n) for n in r)]
             for k, row in enumerate(rows):
@@ -138,9 +136,9 @@ def _rows(items, numbered=False) -> list:
     while out and _blank(out[-1]):
         out.pop()
     tail = [n for n in out[-8:]]
-    last = next((k for k in range(len(tail) - 1, -1, -1) if _ch_of(tail[k], "(")), None)
+    last = next((k for k in range(len(tail) - 1, -1, -1) if _ch(tail[k], "(")), None)
     digits = "".join(str(n.value) for n in tail[last + 1:-1]) if last is not None else ""
-    if numbered and last is not None and _ch_of(tail[-1], ")") and re.fullmatch(r"\d+(\.\d+)*", digits) \
+    if numbered and last is not None and _ch(tail[-1], ")") and re.fullmatch(r"\d+(\.\d+)*", digits) \
             and all(n.kind == "char" for n in tail[last:]):  # "… (2)": an equation number written by hand
         k = len(out)
         while k > 0:
@@ -151,7 +149,3 @@ def _rows(items, numbered=False) -> list:
         while out and _blank(out[-1]):
             out.pop()
     return out
-
-
-def _ch_of(node, value) -> bool:
-    return node.kind == "char" and node.value == value

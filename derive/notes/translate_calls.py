@@ -40,19 +40,26 @@ class _Calls:
         head = self.reading.head
         if self.defining or head is None or self.bound:
             return None
+        params = head[2] if head[0] == "call" else ()
+        args = self.arguments_if(seq, lambda args: all(a in params for a in args))
+        if args is None:
+            return None
+        self.reading.opaque = True
+        self.note(f"read {text}({', '.join(args)}) as one quantity {text}: the note does not define {text}")
+        return _checked(text)
+
+    def arguments_if(self, seq, accept):
+        """The parenthesised arguments at ``seq`` when they read and ``accept`` them; else None, nothing taken."""
         start = seq.i
         seq.take()
         try:
             args = self.arguments(seq)
         except Unreadable:
             args = []
-        params = head[2] if head[0] == "call" else ()
-        if not args or not all(a in params for a in args):
-            seq.i = start
-            return None
-        self.reading.opaque = True
-        self.note(f"read {text}({', '.join(args)}) as one quantity {text}: the note does not define {text}")
-        return _checked(text)
+        if args and accept(args):
+            return args
+        seq.i = start
+        return None
 
     def defined_call(self, d, seq) -> str:
         seq.take()
@@ -64,14 +71,8 @@ class _Calls:
 
     def head_call(self, text, seq):
         """``f(x, y)`` on the first side, f undefined: the head of a definition (parameters are names), or None."""
-        start = seq.i
-        seq.take()
-        try:
-            args = self.arguments(seq)
-        except Unreadable:
-            args = []
-        if not args or not all(NAME_RE.match(a) for a in args) or len(set(args)) != len(args):
-            seq.i = start
+        args = self.arguments_if(seq, lambda args: all(NAME_RE.match(a) for a in args) and len(set(args)) == len(args))
+        if args is None:
             return None
         self.reading.head = ("call", text, tuple(args))
         return f"{text}({', '.join(args)})"

@@ -162,11 +162,8 @@ class _Parser(_Forms, _Calls):
         return self.postfix(base, seq)
 
     def postfix(self, base, seq) -> str:
-        while not seq.done():
-            node = seq.peek()
-            if _ch(node, "!"):
-                raise Unreadable("a factorial")
-            break
+        if not seq.done() and _ch(seq.peek(), "!"):
+            raise Unreadable("a factorial")
         return base
 
     def atom(self, node, seq) -> str:

@@ -12,7 +12,6 @@ from ..symbols import NAME_RE
 from .texnodes import (OPERATION_WORDS, _GREEK, _GREEK_NAMES, _SUFFIX, _WORDS_RE, FUNCTION_NAMES, Unreadable, _blank, _ch, _checked,
                        _flatten_delimiters, _index_text, _mac, _paren, _relation, _shown, expand)
 
-_ORDER_FUNCTIONS = {"max", "min"}
 _PIECE_WORDS = {"if", "for", "when", "where", "otherwise", "else", "其他", "否则", "若", "当", "其它"}
 _DEFAULT_WORDS = {"otherwise", "else", "其他", "否则", "其它"}
 
@@ -296,7 +295,7 @@ class _Forms:
             raise Unreadable(f"{word}(…) is an operation the audit does not read as a formula")
         if lower in ("d",):
             raise Unreadable("a differential outside a derivative")
-        if " " in word.strip() or not _WORDS_RE.match(word.strip()) or any(c in _PIECE_WORDS for c in [lower]):
+        if " " in word.strip() or not _WORDS_RE.match(word.strip()) or lower in _PIECE_WORDS:
             raise Unreadable("prose in maths mode")
         self.note(f"read {word.strip()} as one name")
         return self.name(word.strip(), seq)
