@@ -101,6 +101,8 @@ class Node:
     local: dict = field(default_factory=dict)
     family: str | None = None
     rule: str | None = None  # the family primitive (``softmax``) that made this node, if any
+    shape: tuple | None = None  # (rows, cols) of a matrix node (derive.matrix); None for a scalar node
+    distribution: int | None = None  # a matrix input whose entries sum to 1 along this axis (labels)
 
 
 class Graph:
@@ -121,10 +123,10 @@ class Graph:
 
     # -- building ---------------------------------------------------------------
 
-    def _add(self, name, kind, expr=None, parents=(), local=None, family=None, rule=None):
+    def _add(self, name, kind, expr=None, parents=(), local=None, family=None, rule=None, shape=None):
         if name in self._by_name:
             raise GraphError(f"node {name!r} is already defined")
-        node = Node(name, symbol(name), kind, expr, tuple(parents), dict(local or {}), family, rule)
+        node = Node(name, symbol(name), kind, expr, tuple(parents), dict(local or {}), family, rule, shape)
         self._nodes[node.symbol] = node
         self._by_name[name] = node.symbol
         self._children[node.symbol] = []
@@ -132,19 +134,29 @@ class Graph:
             self._children[p].append(node.symbol)
         return node.symbol
 
-    def _leaf(self, name, kind, size):
+    def _leaf(self, name, kind, size, shape=None, distribution=False):
         valid_name(name)
+        if shape is not None or distribution:
+            from .matrix.nodes import matrix_leaf
+            return matrix_leaf(self, name, kind, size, shape, distribution)
         if size is None:
             return self._add(name, kind)
         return Vector(name, [self._add(f"{name}_{i}", kind, family=name) for i in range(1, size + 1)])
 
-    def input(self, name, size=None):
-        """Declare an input (data) node, or a family of ``size`` of them; return its symbol(s)."""
-        return self._leaf(name, "input", size)
+    def input(self, name, size=None, shape=None, distribution=False):
+        """Declare an input (data) node, or a family of ``size`` of them; return its symbol(s).
 
-    def param(self, name, size=None):
-        """Declare a parameter node (a weight or bias); return its symbol(s)."""
-        return self._leaf(name, "param", size)
+        With ``shape=(rows, cols)`` the node is a matrix (:mod:`derive.matrix`):
+        ``g.input('x', shape=('n', 1))``, a batch ``g.input('X', shape=('B', 'n'))``
+        with one sample per row.  ``distribution=True`` declares that each
+        column of a vector, or each row of a batch, sums to 1 (one-hot labels or
+        probabilities), which :func:`derive.matrix.cross_entropy` uses.
+        """
+        return self._leaf(name, "input", size, shape, distribution)
+
+    def param(self, name, size=None, shape=None):
+        """Declare a parameter node (a weight or bias), a family, or a matrix ``shape=(rows, cols)``."""
+        return self._leaf(name, "param", size, shape)
 
     def let(self, name, expr):
         """Define node ``name`` from earlier nodes and return its symbol.
@@ -159,6 +171,9 @@ class Graph:
         derive.graph.GraphError: node 'y' uses 'u', which is not an earlier node of this graph
         """
         valid_name(name)
+        if type(expr).__name__ == "Mat":
+            from .matrix.nodes import matrix_let
+            return matrix_let(self, name, expr)
         if isinstance(expr, FamilyOp):
             return self._let_family(name, expr)
         if isinstance(expr, (list, tuple)):
@@ -174,6 +189,9 @@ class Graph:
         for p in parents:
             if p not in self._nodes:
                 raise GraphError(f"node {name!r} uses {p.name!r}, which is not an earlier node of this graph")
+            if self._nodes[p].shape is not None:
+                raise GraphError(f"node {name!r} uses the matrix node {p.name!r} in a scalar expression; "
+                                 f"build it from matrix expressions (derive.matrix)")
         return parents
 
     def _let_family(self, name, op):
@@ -406,6 +424,9 @@ class Graph:
         >>> g.grad('f', 'x').expr
         3*x**2
         """
+        if self.node(output.attr.name if type(output).__name__ == "Mat" else output).shape is not None:
+            from .matrix.backward import MatrixGradient
+            return MatrixGradient(self, output, wrt)
         from .grad import Gradient
         return Gradient(self, output, wrt)
 

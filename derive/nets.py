@@ -21,7 +21,7 @@ import sympy as sp
 from .ops import network_activations, sigmoid
 from .graph import Graph, softmax
 
-__all__ = ["ACTIVATIONS", "sigmoid_chain", "mlp", "residual_chain", "softmax_cross_entropy"]
+__all__ = ["ACTIVATIONS", "sigmoid_chain", "mlp", "matrix_mlp", "residual_chain", "softmax_cross_entropy"]
 
 #: The activations a builder accepts, by name (from the op table): each maps a node to its
 #: activated expression. LeakyReLU has slope a = 1/100 and ELU a = 1 for x ≤ 0 (PyTorch's defaults).
@@ -67,8 +67,11 @@ def sigmoid_chain(depth=4, loss="squared"):
     return g, g.let("C", (h - y) ** 2 / 2)
 
 
-def mlp(widths=(2, 3, 1), activation="relu", loss="squared"):
-    """A fully connected network, one graph node per unit; returns ``(graph, loss)``.
+def mlp(widths=(2, 3, 1), activation="relu", loss="squared", matrix=False, batch=None):
+    """A fully connected network, one graph node per unit (or per layer, ``matrix=True``); returns ``(graph, loss)``.
+
+    ``matrix=True`` builds the textbook's matrix MLP (:func:`matrix_mlp`);
+    the rest of this docstring is the scalar one.
 
     ``widths`` = (n₀, n₁, …, n_L): n₀ inputs, hidden layers of n₁ … n_{L−1}
     units, n_L outputs.  Layer l computes, for each unit i,
@@ -104,6 +107,8 @@ def mlp(widths=(2, 3, 1), activation="relu", loss="squared"):
     >>> g.grad(l, g['b_14']).check().passed
     True
     """
+    if matrix or batch is not None:
+        return matrix_mlp(widths, activation, loss, batch)
     if not isinstance(widths, (list, tuple)) or len(widths) < 2:
         raise ValueError(f"widths must list at least two layer sizes, got {widths!r}")
     for n in widths:
@@ -129,6 +134,63 @@ def mlp(widths=(2, 3, 1), activation="relu", loss="squared"):
         return g, g.let("C", sp.Add(*((hi - yi) ** 2 for hi, yi in zip(h, y))) / 2)
     p = g.let("p", softmax(h))
     return g, g.let("l", -sp.Add(*(yi * sp.log(pi) for yi, pi in zip(y, p))))
+
+
+def matrix_mlp(widths=("n", "m", "q"), activation="relu", loss="squared", batch=None):
+    """The matrix MLP: one node per layer, z_l = W_l·h_{l−1} + b_l, h_l = φ(z_l); returns ``(graph, loss)``.
+
+    ``widths`` are sizes or names of symbolic sizes.  The output layer is
+    linear; ``loss="squared"`` gives C = ½‖ŷ − y‖² with the output named
+    ``yhat``, ``loss="cross_entropy"`` the logits ``o`` and l = CE(o, y) with
+    ``y`` declared a distribution (one-hot labels or probabilities).
+
+    With ``batch`` (a size or a name such as ``'B'``) the samples are the rows
+    of X : (B × n₀), as in d2l: Z_l = H_{l−1}·W_l + b_l with W_l : (n_{l−1} × n_l)
+    and a row bias b_l : (1 × n_l) broadcast over the batch, and the loss is
+    the mean over the batch, with its 1/B.
+
+    >>> g, C = matrix_mlp(("n", "m", "q"), activation="sigmoid")
+    >>> print(g.grad(C, g['W_1']))
+    ∂C/∂W₁ = ((W₂ᵀ·(yhat − y)) ⊙ σ′(z₁))·xᵀ : (m × n)
+           = ((W₂ᵀ·(W₂·σ(W₁·x + b₁) + b₂ − y)) ⊙ σ′(W₁·x + b₁))·xᵀ
+    >>> g, l = matrix_mlp((4, 3), loss="cross_entropy", batch="B")
+    >>> for a in g.grad(l, [g['W_1'], g['b_1']]).program: print(a)
+    l̄ = 1 : (1 × 1)
+    Ō = (1/B)·l̄·(softmax(O) − Y) : (B × 3)
+    W̄₁ = Xᵀ·Ō : (4 × 3)
+    b̄₁ = 𝟏ᵀ·Ō : (1 × 3)
+    """
+    from .matrix import cross_entropy, elementwise, sqnorm
+    if not isinstance(widths, (list, tuple)) or len(widths) < 2:
+        raise ValueError(f"widths must list at least two layer sizes, got {widths!r}")
+    for n in widths:
+        if not isinstance(n, str):
+            _positive("every width", n)
+    _activation(activation)
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: use one of {', '.join(LOSSES)}")
+    depth, g = len(widths) - 1, Graph()
+    labels = loss == "cross_entropy"
+    if batch is None:
+        h, y = g.input("x", shape=(widths[0], 1)), g.input("y", shape=(widths[-1], 1), distribution=labels)
+    else:
+        h, y = g.input("X", shape=(batch, widths[0])), g.input("Y", shape=(batch, widths[-1]), distribution=labels)
+    for l in range(1, depth + 1):
+        if batch is None:
+            W, b = g.param(f"W_{l}", shape=(widths[l], widths[l - 1])), g.param(f"b_{l}", shape=(widths[l], 1))
+            z = W @ h + b
+        else:
+            W, b = g.param(f"W_{l}", shape=(widths[l - 1], widths[l])), g.param(f"b_{l}", shape=(1, widths[l]))
+            z = h @ W + b
+        if l < depth:
+            z = g.let(f"{'z' if batch is None else 'Z'}_{l}", z)
+            h = g.let(f"{'h' if batch is None else 'H'}_{l}", elementwise(activation, z))
+    out = ("yhat" if loss == "squared" else "o") if batch is None else ("Yhat" if loss == "squared" else "O")
+    o = g.let(out, z)
+    count = 1 if batch is None else o.shape[0]
+    if loss == "squared":
+        return g, g.let("C", sqnorm(o - y) / (2 * count))
+    return g, g.let("l", cross_entropy(o, y) / count)
 
 
 def residual_chain(depth=4, block="tanh", loss="squared"):

@@ -289,14 +289,20 @@ def definitions(graph) -> list:
     >>> definitions(g)
     ['  z₁ = w₁·x₁ + 1']
     """
-    return ["  %s = %s" % (text(n.symbol), text(n.expr)) for n in graph.nodes if n.kind == "let"]
+    return ["  %s = %s%s" % (text(n.symbol), text(n.expr), _shape(n)) for n in graph.nodes if n.kind == "let"]
+
+
+def _shape(node):
+    """`` : (m × n)`` after a matrix node (derive.matrix), nothing after a scalar one."""
+    from ..matrix.shapes import shape_text
+    return "" if node.shape is None else " : " + shape_text(node.shape)
 
 
 @layout("Graph")
 def _graph(graph):
     lines = []
     for kind, label in (("input", "inputs      "), ("param", "parameters  ")):
-        names = [text(n.symbol) for n in graph.nodes if n.kind == kind]
+        names = [text(n.symbol) + _shape(n) for n in graph.nodes if n.kind == kind]
         if names:
             lines.append(label + ", ".join(names))
     return "\n".join(lines + definitions(graph))

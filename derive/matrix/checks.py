@@ -1,0 +1,177 @@
+"""Numbers and entries for the matrix reverse pass: float64 evaluation, finite differences, scalar expansion.
+
+Three independent checks of :class:`~derive.matrix.backward.MatrixGradient`:
+
+- :func:`finite_difference_check`: the compiled program against central finite
+  differences of the forward pass, entry by entry, in float64 at seeded points
+  (away from the kinks of ReLU-like functions; NaN or inf never agrees);
+- :func:`entry_check`: the shapes made small (3 × 2), every node expanded to
+  scalar entries, and each entry of the gradient compared exactly (simplified
+  to 0) with ``sympy.diff`` of the expanded loss and with the scalar engine's
+  reverse pass (:class:`derive.grad.Gradient`) over the expanded graph;
+- the PyTorch comparison in ``tests/test_matrix_torch.py``.
+
+>>> from derive import nets
+>>> g, C = nets.mlp((2, 3, 2), activation="tanh", matrix=True)
+>>> d = g.grad(C, [g['W_1'], g['b_2']])
+>>> d.check().passed
+True
+>>> from derive.matrix.expand import entry_check
+>>> entry_check(d).passed
+True
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from ..numeric import Evidence
+from ..numeric.checks import GRADCHECK
+from ..ops import OPS
+from .expr import TABLE
+from .shapes import concrete
+
+KINK_MARGIN = 1e-3  # no sampled argument of a kinked function lies closer than this to a kink
+MAX_ROUNDS = 50
+
+
+def default_sizes(graph):
+    """A distinct small size for each symbolic dimension, in name order: 2, 3, 4, … (so transposes show)."""
+    dims = sorted({d for n in graph.nodes if n.shape for d in n.shape if not isinstance(d, int)},
+                  key=lambda d: d.name)
+    return {d: 2 + i % 4 for i, d in enumerate(dims)}
+
+
+def _sizes(graph, sizes):
+    found = default_sizes(graph)
+    for k, v in (sizes or {}).items():
+        match = [d for d in found if d.name == (k if isinstance(k, str) else k.name)]
+        if match:
+            found[match[0]] = int(v)
+    return found
+
+
+def constants_of(graph):
+    """The scalar constants (λ, …) that scale expressions, other than dimensions."""
+    found = set()
+    for n in graph.nodes:
+        if n.kind == "let" and n.shape is not None:
+            for e in n.expr.walk():
+                if e.op == "scale":
+                    found |= {s for s in e.attr.free_symbols if not (s.is_integer and s.is_positive)}
+    return sorted(found, key=lambda s: s.name)
+
+
+def evaluate(expr, leaf, kernel, sizes, constants=None):
+    """The value of ``expr`` with the table's ``kernel`` ("numpy" or "entries"); ``leaf(e)`` gives the leaves'."""
+    memo, subs = {}, {**sizes, **(constants or {})}
+    for e in expr.walk():
+        rule = TABLE[e.op]
+        if e.op in ("node", "adjoint"):
+            memo[e] = leaf(e)
+        elif e.op == "const":
+            memo[e] = np.array([[float(e.attr)]]) if kernel == "numpy" else sp.Matrix([[e.attr]])
+        else:
+            attr = e.attr
+            if e.op == "scale":
+                attr = attr.xreplace(subs)
+            elif e.op == "broadcast":
+                attr = concrete(attr, sizes)
+            memo[e] = getattr(rule, kernel)([memo[a] for a in e.args], attr, concrete(e.shape, sizes))
+    return memo[expr]
+
+
+def numeric_program(grad, sizes=None, constants=None):
+    """``run(values) -> (loss, {wrt: array})``: the forward nodes and the adjoint program in float64."""
+    graph, sizes = grad.graph, _sizes(grad.graph, sizes)
+
+    def run(values):
+        env, adj = dict(values), {}
+        with np.errstate(all="ignore"):
+            for n in graph.nodes:
+                if n.kind == "let" and n.shape is not None:
+                    env[n.name] = evaluate(n.expr, lambda e: env[e.attr.name], "numpy", sizes, constants)
+            for a in grad.program:
+                adj[a.node] = evaluate(a.expr, lambda e: (adj if e.op == "adjoint" else env)[e.attr.name],
+                                       "numpy", sizes, constants)
+        return float(env[grad.output][0, 0]), {w: adj[w] for w in grad.wrt}
+    run.sizes = sizes
+    return run
+
+
+def _kinked(graph, env, sizes, constants):
+    """Whether some argument of a kinked elementwise function lies within KINK_MARGIN of a kink."""
+    from ..symbols import symbol
+    s = symbol("s")
+    for n in graph.nodes:
+        if n.kind != "let" or n.shape is None:
+            continue
+        for e in n.expr.walk():
+            if e.op == "elementwise" and OPS[e.attr.key].kinks:
+                arg = evaluate(e.args[0], lambda leaf: env[leaf.attr.name], "numpy", sizes, constants)
+                for k in OPS[e.attr.key].kinks(s):
+                    kink = sp.lambdify(s, k, "numpy")
+                    if np.any(np.abs(kink(arg)) < KINK_MARGIN):
+                        return True
+    return False
+
+
+def sample(graph, sizes, rng):
+    """Random leaf values: standard normal, and labels declared a distribution drawn from the simplex."""
+    values = {}
+    for n in graph.nodes:
+        if n.kind != "let" and n.shape is not None:
+            shape = concrete(n.shape, sizes)
+            if n.distribution is None:
+                values[n.name] = rng.standard_normal(shape)
+            else:
+                v = rng.random(shape) + 0.05
+                values[n.name] = v / v.sum(axis=n.distribution, keepdims=True)
+    return values
+
+
+def finite_difference_check(grad, sizes=None, n=20, seed=0, tol=GRADCHECK) -> Evidence:
+    """Central differences of the float64 forward pass against the reverse pass, at ``n`` seeded points."""
+    graph = grad.graph
+    rng = np.random.default_rng(seed)
+    constants = {c: float(rng.uniform(0.5, 1.5)) for c in constants_of(graph)}
+    run = numeric_program(grad, sizes, constants)
+    worst_abs = worst_rel = 0.0
+    failures, points, rounds = [], 0, 0
+    while points < n and rounds < n * MAX_ROUNDS:
+        rounds += 1
+        values = sample(graph, run.sizes, rng)
+        env = dict(values)
+        for node in graph.nodes:
+            if node.kind == "let" and node.shape is not None:
+                env[node.name] = evaluate(node.expr, lambda e: env[e.attr.name], "numpy", run.sizes, constants)
+        if _kinked(graph, env, run.sizes, constants):
+            continue
+        points += 1
+        loss, claimed = run(values)
+        for w in grad.wrt:
+            for idx in np.ndindex(values[w].shape):
+                x = values[w][idx]
+                h = np.finfo(float).eps ** (1 / 3) * max(1.0, abs(x))
+                up, down = dict(values), dict(values)
+                up[w], down[w] = values[w].copy(), values[w].copy()
+                up[w][idx], down[w][idx] = x + h, x - h
+                reference = (run(up)[0] - run(down)[0]) / (2 * h)
+                actual = claimed[w][idx]
+                err = abs(actual - reference)
+                if not (math.isfinite(actual) and math.isfinite(reference)):
+                    err = math.inf
+                worst_abs = max(worst_abs, err)
+                worst_rel = max(worst_rel, err / abs(reference) if reference else (0.0 if err == 0 else math.inf))
+                if not err <= tol.atol + tol.rtol * abs(reference):
+                    failures.append(f"∂/∂{w}{list(idx)}: {actual:.10g} vs finite differences {reference:.10g}")
+    shown = ", ".join(f"{d.name} = {v}" for d, v in run.sizes.items())
+    detail = f"shapes instantiated at {shown}" if shown else "concrete shapes"
+    if points < n:
+        failures.append(f"only {points} of {n} points away from kinks")
+    if failures:
+        detail += "; " + failures[0]
+    return Evidence("finite differences, matrix entries", points, worst_abs, worst_rel, str(tol),
+                    not failures, detail)
