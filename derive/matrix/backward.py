@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from .expr import Mat, adjoint_ref, const, make, node_ref
+from .expr import Mat, adjoint_ref, const, make, node_ref, zeros
 from .shapes import shape_text
 
 
@@ -156,7 +156,7 @@ class MatrixGradient:
                     assign(leaf)
         for w in self.wrt:
             if w not in on_path:
-                program.append(MatAssignment(w, make("scale", node_ref(w, g.node(w).shape), attr=0)))
+                program.append(MatAssignment(w, zeros(g.node(w).shape)))
         self.on_path = on_path
         return tuple(program)
 

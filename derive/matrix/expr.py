@@ -200,6 +200,11 @@ def const(c):
     return Mat("const", (), _scalar(c), (1, 1))
 
 
+def zeros(shape):
+    """The zero matrix of ``shape``: the adjoint of a node no path joins to the output."""
+    return Mat("zeros", (), None, tuple(shape))
+
+
 def identity(n):
     """The n × n identity matrix I."""
     return Mat("identity", (), None, (n, n))

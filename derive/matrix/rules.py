@@ -105,6 +105,9 @@ def _leaf_latex(e, _):
 
 for _leaf in ("node", "adjoint", "const"):
     defmat(_leaf, shape=None, vjp=None, numpy=None, entries=None, text=_leaf_text, latex=_leaf_latex)
+defmat("zeros", shape=None, vjp=None,
+       numpy=lambda v, attr, shape: np.zeros(shape), entries=lambda v, attr, shape: sp.zeros(*shape),
+       text=lambda e, p: "0", latex=lambda e, p: "0")
 defmat("identity", shape=None, vjp=None,
        numpy=lambda v, attr, shape: np.eye(shape[0]), entries=lambda v, attr, shape: sp.eye(shape[0]),
        text=lambda e, p: "I", latex=lambda e, p: "I")

@@ -135,6 +135,10 @@ def _rows(columns, main):
 def _edge_label(graph, child, parent):
     """The local derivative ∂child/∂parent as mathtext (σ′(z₄) for a table function), short."""
     from matplotlib.mathtext import MathTextParser
+    if graph.node(child).shape is not None:  # a matrix node: the adjoint that flows back, as text
+        from .text import edge_label
+        shown = edge_label(graph, child, parent)
+        return shown if len(shown) <= 14 else r"$\partial %s/\partial %s$" % (latex(child), latex(parent))
     value = graph.local(child, parent)
     rule = graph.unary_rule(child)
     label = tex.prime(rule, parent) if rule else latex(value)
