@@ -23,7 +23,8 @@ __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "silu", "
 _LAZY = {"Graph": "graph", "softmax": "graph", "conv_output_size": "conv", "audit": "notes.audit"}
 
 
-_SUBMODULES = {"nets", "testing", "render", "catalogue", "numeric", "lang", "graph", "conv", "extrema", "notes"}
+_SUBMODULES = {"nets", "testing", "render", "catalogue", "numeric", "lang", "graph", "conv", "extrema", "notes",
+               "matrix"}
 
 
 def __getattr__(name):
