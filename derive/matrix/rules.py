@@ -158,7 +158,12 @@ defmat("sub", shape=_elementwise_shape("difference"),
 
 def _hadamard_simplify(args, attr):
     """1·x → x, c·x for a constant c, and s ⊙ (s repeated) written as the scalar multiple s·x."""
-    a, b = (x.args[0] if x.op == "broadcast" and x.args[0].is_scalar else x for x in args)
+    full = broadcast_shape(args[0].shape, args[1].shape, "")
+    a, b = args
+    if a.op == "broadcast" and a.args[0].is_scalar and b.shape == full:
+        a = a.args[0]
+    if b.op == "broadcast" and b.args[0].is_scalar and a.shape == full:
+        b = b.args[0]
     for s, x in ((a, b), (b, a)):
         if s.is_scalar and broadcast_shape(s.shape, x.shape, "") == x.shape:
             if s.op == "const":
