@@ -138,7 +138,7 @@ class Graph:
         valid_name(name)
         if shape is not None or distribution:
             from .matrix.nodes import matrix_leaf
-            return matrix_leaf(self, name, kind, size, shape, distribution)
+            return matrix_leaf(self, name, kind, size, shape, distribution, GraphError)
         if size is None:
             return self._add(name, kind)
         return Vector(name, [self._add(f"{name}_{i}", kind, family=name) for i in range(1, size + 1)])
@@ -173,7 +173,7 @@ class Graph:
         valid_name(name)
         if type(expr).__name__ == "Mat":
             from .matrix.nodes import matrix_let
-            return matrix_let(self, name, expr)
+            return matrix_let(self, name, expr, GraphError)
         if isinstance(expr, FamilyOp):
             return self._let_family(name, expr)
         if isinstance(expr, (list, tuple)):
@@ -273,6 +273,11 @@ class Graph:
         value = derivative(expr, parent)
         node.local[parent] = value
         return value
+
+    def flow(self, child, parent):
+        """For matrix nodes, the adjoint that flows from ``child`` back to ``parent`` (``z̄·xᵀ``), as text."""
+        from .matrix.backward import edge_flow
+        return edge_flow(self, child, parent)
 
     def unary_rule(self, child):
         """The rule name when ``child`` applies one function of the table to a node (``σ(z₄)``).

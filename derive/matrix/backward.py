@@ -99,6 +99,14 @@ def local_vjps(expr, ans, adj, wanted):
     return out
 
 
+def edge_flow(graph, child, parent) -> str:
+    """The adjoint that flows from matrix node ``child`` back to ``parent``, as one line of text."""
+    from .printing import mat_text
+    node, parent = graph.node(child), graph.node(parent)
+    found = local_vjps(node.expr, node_ref(node.name, node.shape), adjoint_ref(node.name, node.shape), {parent.name})
+    return mat_text(found[parent.name][0])
+
+
 class MatrixGradient:
     """∂output/∂wrt over matrix nodes: ``.program``, ``.factors``, ``.expr``, ``.explain()``, ``.check()``."""
 

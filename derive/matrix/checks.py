@@ -30,7 +30,7 @@ import sympy as sp
 from ..numeric import Evidence
 from ..numeric.checks import GRADCHECK
 from ..ops import OPS
-from .expr import TABLE
+from .table import TABLE
 from .shapes import concrete
 
 KINK_MARGIN = 1e-3  # no sampled argument of a kinked function lies closer than this to a kink

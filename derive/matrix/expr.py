@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .shapes import ShapeError, as_shape
+from .table import TABLE
 
-TABLE: dict = {}  # op name -> MatOp, filled in by derive.matrix.rules
 
 
 class Mat:
@@ -221,7 +221,7 @@ def transpose(x):
 
 def elementwise(function, x):
     """φ(x) entry by entry, φ a unary function of the op table given by name (``"sigmoid"``) or class."""
-    from .rules import Fn
+    from .functions import Fn
     return make("elementwise", x, attr=Fn.of(function))
 
 

@@ -18,8 +18,8 @@ from .expr import node_ref
 from .shapes import ShapeError, as_shape
 
 
-def matrix_leaf(graph, name, kind, size, shape, distribution):
-    from ..graph import GraphError
+def matrix_leaf(graph, name, kind, size, shape, distribution, GraphError=ValueError):
+    """Declare a matrix input or parameter; ``GraphError`` is the graph's error class (graph.py passes it)."""
     if size is not None:
         raise GraphError(f"{name!r}: give size= (a family of scalar nodes) or shape= (a matrix node), not both")
     if shape is None:
@@ -35,9 +35,8 @@ def matrix_leaf(graph, name, kind, size, shape, distribution):
     return node_ref(name, shape, axis)
 
 
-def matrix_let(graph, name, expr):
+def matrix_let(graph, name, expr, GraphError=ValueError):
     """Define node ``name`` by the matrix expression ``expr`` of earlier matrix nodes; return its leaf."""
-    from ..graph import GraphError
     parents = []
     for e in expr.walk():
         if e.op == "adjoint":

@@ -15,8 +15,7 @@ W_{2}^{\\top} o
 """
 from __future__ import annotations
 
-from .expr import TABLE
-from .rules import ATOM, MUL, POSTFIX
+from .table import ATOM, MUL, POSTFIX, TABLE
 
 _PRODUCTS = ("matmul", "hadamard", "div", "neg")
 

@@ -14,7 +14,7 @@ An entry (:class:`MatOp`) holds, for one operation:
 The rules for z = W·x + b are the textbook's: W̄ = z̄·xᵀ, x̄ = Wᵀ·z̄, b̄ = z̄, and b̄ = 𝟏ᵀ·Z̄
 when a row bias is broadcast over a batch; for h = φ(z), z̄ = h̄ ⊙ φ′(z).
 
->>> from derive.matrix.expr import node_ref, adjoint_ref
+>>> from derive.matrix.expr import TABLE, node_ref, adjoint_ref
 >>> W, x = node_ref('W', ('m', 'n')), node_ref('x', ('n', 1))
 >>> z = W @ x
 >>> [str(a) for a in TABLE['matmul'].vjp(z, z, adjoint_ref('z', z.shape))]
@@ -22,40 +22,13 @@ when a row bias is broadcast over a batch; for h = φ(z), z̄ = h̄ ⊙ φ′(z)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
-
 import numpy as np
 import sympy as sp
 
-from ..ops import OPS, derivative, network_activations
-from .expr import TABLE, broadcast, const, make, scale, total
+from .expr import broadcast, const, make, scale, total
+from .functions import Fn, fn_kernel  # noqa: F401  Fn: the elementwise entry's attribute
+from .table import ADD, MUL, POSTFIX, defmat
 from .shapes import ShapeError, broadcast_shape, shape_text
-
-ADD, NEG, MUL, POSTFIX, ATOM = 10, 15, 20, 40, 50
-ACTIVATIONS = network_activations()
-
-
-@dataclass(frozen=True)
-class MatOp:
-    name: str
-    shape: Callable
-    vjp: Callable | None
-    numpy: Callable | None
-    entries: Callable | None
-    text: Callable
-    latex: Callable
-    prec: int = ATOM
-    kind: Callable | None = None  # for products: "matmul", "hadamard" or "scalar" (a 1 × 1 factor commutes)
-    simplify: Callable | None = None
-    says: str = ""  # the rule as a textbook states it, for explain()
-
-
-def defmat(name, **fields):
-    TABLE[name] = MatOp(name, **fields)
-    return TABLE[name]
-
 
 def unbroadcast(g, shape):
     """Sum ``g`` over the axes that broadcasting stretched to reach it from ``shape``."""
@@ -318,55 +291,6 @@ defmat("broadcast", shape=_broadcast_shape, vjp=lambda e, ans, g: (unbroadcast(g
 
 
 # -- elementwise functions of the op table ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class Fn:
-    """A unary function of the op table applied entry by entry, or its derivative (``order=1``)."""
-
-    key: str
-    order: int = 0
-
-    @classmethod
-    def of(cls, function):
-        if isinstance(function, Fn):
-            return function
-        key = function if isinstance(function, str) else getattr(function, "op", None) or \
-            next((k for k, op in OPS.items() if op.forward is function), None)
-        if key not in OPS or not OPS[key].notation:
-            names = ", ".join(sorted(k for k, op in OPS.items() if op.notation))
-            raise ShapeError(f"{function!r} is not a unary function of the op table: use one of {names}")
-        return cls(key)
-
-    def scalar(self, s):
-        """The function (or its derivative) at a scalar ``s``, from the op table."""
-        value = ACTIVATIONS[self.key](s) if self.key in ACTIVATIONS else OPS[self.key].forward(s)
-        return derivative(value, s) if self.order else value
-
-    def derivative(self):
-        if self.order:
-            raise ShapeError(f"the reverse pass needs no second derivative of {self.key}")
-        return Fn(self.key, 1)
-
-    def text(self, arg):
-        if self.key == "abs":
-            return f"|{arg}|" if not self.order else f"sign({arg})"
-        return f"{OPS[self.key].text}{'′' * self.order}({arg})"
-
-    def latex(self, arg):
-        if self.key == "abs":
-            return rf"\left|{arg}\right|" if not self.order else rf"\operatorname{{sign}}\left({arg}\right)"
-        return rf"{OPS[self.key].latex}{chr(39) * self.order}\left({arg}\right)"
-
-
-@lru_cache(maxsize=None)
-def fn_kernel(fn):
-    """The float64 kernel of ``fn`` on arrays, compiled once (names from the op table, never from input)."""
-    from ..numeric.evaluate import numpy_function
-    from ..symbols import symbol
-    s = symbol("s")
-    run = numpy_function(fn.scalar(s), [s])
-    return lambda a: np.asarray(run({s: a}), dtype=np.float64).reshape(a.shape)
-
 
 def _fn_entries(v, fn, shape):
     from ..symbols import symbol

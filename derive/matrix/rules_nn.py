@@ -11,7 +11,7 @@ targets computes the same.
 >>> from derive.matrix.expr import node_ref, adjoint_ref, cross_entropy
 >>> o, y = node_ref('o', ('K', 1)), node_ref('y', ('K', 1), distribution=0)
 >>> l = cross_entropy(o, y)
->>> from derive.matrix.expr import TABLE
+>>> from derive.matrix.table import TABLE
 >>> print(TABLE['cross_entropy'].vjp(l, l, adjoint_ref('l', (1, 1)))[0])
 l̄·(softmax(o) − y)
 """
@@ -21,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from .expr import broadcast, identity, log_softmax, scale, softmax, total
-from .rules import ATOM, defmat
+from .table import ATOM, defmat
 from .shapes import ShapeError, shape_text
 
 

@@ -6,7 +6,7 @@ the closed form replaces every node by its definition.
 """
 from __future__ import annotations
 
-from ..matrix.expr import TABLE
+from ..matrix.table import TABLE
 from ..matrix.printing import mat_latex, mat_text
 from ..matrix.shapes import shape_latex, shape_text
 from ..symbols import adjoint, symbol

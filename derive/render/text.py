@@ -184,14 +184,8 @@ def edge_label(graph, child, parent) -> str:
     >>> edge_label(g, z, x), edge_label(g, h, z)
     ('w', 'σ′(z)')
     """
-    node = graph.node(child)
-    if node.shape is not None:  # a matrix node: the adjoint that flows back along the edge, p̄ = …
-        from ..matrix.backward import local_vjps
-        from ..matrix.expr import adjoint_ref, node_ref
-        from ..matrix.printing import mat_text
-        flows = local_vjps(node.expr, node_ref(node.name, node.shape), adjoint_ref(node.name, node.shape),
-                           {parent.name})
-        return mat_text(flows[parent.name][0])
+    if graph.node(child).shape is not None:  # a matrix node: the adjoint that flows back along the edge
+        return graph.flow(child, parent)
     rule = graph.unary_rule(child)
     return prime(rule, parent) if rule else text(graph.local(child, parent))
 
