@@ -25,7 +25,7 @@ from ..limits import StepTimeout, time_limit
 from ..numeric import Evidence
 from ..ops import to_elementary
 from .checks import _sizes, evaluate
-from .shapes import concrete
+from .shapes import MAX_ENTRIES, concrete
 
 
 def entry_name(name, shape, i, j):
@@ -45,7 +45,7 @@ def expand(graph, sizes):
     for node in graph.nodes:
         if node.shape is None:
             continue
-        shape = concrete(node.shape, sizes)
+        shape = concrete(node.shape, sizes, MAX_ENTRIES)
         if node.kind != "let":
             declare = scalar.param if node.kind == "param" else scalar.input
             entries[node.name] = sp.Matrix(*shape, lambda i, j: declare(entry_name(node.name, shape, i, j)))

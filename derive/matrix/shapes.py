@@ -20,7 +20,8 @@ import sympy as sp
 
 from ..symbols import symbol
 
-MAX_ENTRIES = 4096  # a concrete instantiation (expansion, numbers) has at most this many entries per node
+MAX_ENTRIES = 4096  # a node expanded to SymPy entries has at most this many
+MAX_NUMERIC_ENTRIES = 10**7  # a node evaluated in float64 has at most this many (80 MB)
 
 
 class ShapeError(ValueError):
@@ -93,7 +94,7 @@ def broadcast_shape(a, b, what):
     return tuple(out)
 
 
-def concrete(shape, sizes):
+def concrete(shape, sizes, limit=MAX_NUMERIC_ENTRIES):
     """The shape with every symbolic dimension replaced by its value in ``sizes`` ({symbol: int})."""
     out = []
     for d in shape:
@@ -102,8 +103,8 @@ def concrete(shape, sizes):
                 raise ShapeError(f"no size given for the dimension {dim_text(d)}")
             d = sizes[d]
         out.append(int(d))
-    if out[0] * out[1] > MAX_ENTRIES:
-        raise ShapeError(f"{out[0]} × {out[1]} is more than {MAX_ENTRIES} entries to instantiate")
+    if out[0] * out[1] > limit:
+        raise ShapeError(f"{out[0]} × {out[1]} is more than {limit} entries to instantiate")
     return tuple(out)
 
 
