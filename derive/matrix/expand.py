@@ -41,7 +41,10 @@ def entry_name(name, shape, i, j):
 def expand(graph, sizes):
     """``(scalar graph, {node name: SymPy matrix of its entries' symbols})`` at the given sizes."""
     from ..graph import Graph
+    from .checks import constants_of
     scalar, entries = Graph(), {}
+    for c in constants_of(graph):  # λ in λ·‖W‖²: a constant, an input of the scalar graph
+        scalar.input(c.name)
     for node in graph.nodes:
         if node.shape is None:
             continue

@@ -240,7 +240,7 @@ def mean(x, axis=None):
 
 def broadcast(x, shape):
     """``x`` (1 × 1, a row or a column) repeated to ``shape``."""
-    return make("broadcast", x, attr=tuple(shape))
+    return make("broadcast", x, attr=as_shape(shape))
 
 
 def _vector_axis(x, axis, what):

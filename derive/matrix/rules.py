@@ -131,14 +131,14 @@ defmat("sub", shape=_elementwise_shape("difference"),
 
 def _hadamard_simplify(args, attr):
     """1·x → x, c·x for a constant c, and s ⊙ (s repeated) written as the scalar multiple s·x."""
-    full = broadcast_shape(args[0].shape, args[1].shape, "")
+    full = _elementwise_shape("elementwise product")(args, attr)  # its error names the operands
     a, b = args
     if a.op == "broadcast" and a.args[0].is_scalar and b.shape == full:
         a = a.args[0]
     if b.op == "broadcast" and b.args[0].is_scalar and a.shape == full:
         b = b.args[0]
     for s, x in ((a, b), (b, a)):
-        if s.is_scalar and broadcast_shape(s.shape, x.shape, "") == x.shape:
+        if s.is_scalar and x.shape == full:
             if s.op == "const":
                 return scale(s.attr, x)
             if s.op == "scale":  # (c·s)·x = c·(s·x), so that constants meet and cancel
@@ -184,8 +184,8 @@ def _scale_text(e, p):
     c = e.attr
     if c == -1:
         return f"−{p[0]}"
-    if (c.is_Rational and c.p == 1) or (c.is_Pow and c.exp == -1):  # 1/B: the minibatch mean's factor
-        den = 1 / c
+    num, den = c.as_numer_denom()
+    if num == 1 and den != 1:  # 1/B, 1/(m·n): a mean's factor
         return f"(1/{text(den) if den.is_Atom else '(%s)' % text(den)})·{p[0]}"
     shown = text(c)
     return f"({shown})·{p[0]}" if c.is_Add or shown.startswith("−") else f"{shown}·{p[0]}"
