@@ -56,12 +56,26 @@ def _parser():
                    help="an assumption such as \"p in (0,1)\", \"T > 0\" or \"n integer >= 1\" (repeatable)")
     v.add_argument("--json", action="store_true", help="print the verdict as JSON")
     v.add_argument("--timeout", type=_seconds, default=30.0, help="seconds before the verdict is unknown (default 30)")
-    g = sub.add_parser("grad", help="the chain rule through the graph of an expression",
+    g = sub.add_parser("grad", help="the chain rule through the graph of an expression, scalar or matrix",
                        description="Build the computation graph of EXPR, run the reverse pass and print "
-                                   "the local derivatives, their product and the closed form.")
-    g.add_argument("expr", help="an expression, e.g. \"(sigmoid(w*x + b) - y)**2/2\"")
+                                   "the local derivatives, their product and the closed form. With --shape, "
+                                   "EXPR is a matrix expression (@ matrix product, * elementwise, .T, softmax, "
+                                   "cross_entropy, sum, norm, sqnorm, trace, …) of the declared variables: the "
+                                   "reverse pass is in matrix form, each adjoint with its shape, checked with "
+                                   "finite differences and, when small, entry by entry exactly.",
+                       epilog="example: derive grad \"sqnorm(W @ x + b - y)/2\" --shape W=m,n --shape x=n "
+                              "--shape b=m --shape y=m --wrt W --wrt b; "
+                              "exit status: 0 checked, 2 bad input, 3 not checked or the check failed")
+    g.add_argument("expr", help="an expression, e.g. \"(sigmoid(w*x + b) - y)**2/2\", "
+                                "or with --shape \"cross_entropy(W @ x + b, y)\"")
     g.add_argument("--wrt", action="append", required=True, metavar="NAME",
                    help="differentiate with respect to this variable (repeatable)")
+    g.add_argument("--shape", action="append", default=[], metavar="NAME=R,C",
+                   help="a matrix variable and its shape, each dimension an integer or a name, e.g. W=m,n; "
+                        "NAME=N is the column N × 1 (repeatable; makes EXPR a matrix expression)")
+    g.add_argument("--labels", action="append", default=[], metavar="NAME",
+                   help="a declared input whose entries sum to 1 along the class axis (one-hot labels "
+                        "or probabilities), so that cross_entropy gives softmax(o) − y (repeatable)")
     g.add_argument("--json", action="store_true", help="print the result as JSON")
     sub.add_parser("list", help="the proofs of the catalogue: id, seed section, title",
                    description="List the catalogue's proofs with their seed section and title.")
@@ -138,6 +152,8 @@ def cmd_verify(args):
 
 
 def cmd_grad(args):
+    if args.shape or args.labels:  # a matrix expression: derive.matrix
+        return _matrix_grad(args)
     from .limits import run_limited
     from .lang import parse_expression
     from .symbols import valid_name
@@ -175,6 +191,91 @@ def _grad_report(expr, wrt):
             "program": [str(a) for a in d.program],
             "gradient": {w: text(e) for w, e in zip(wrt, d.expr)},
             "check": evidence.as_dict()}
+
+
+MAX_FD_ENTRIES, MAX_EXACT_ENTRIES = 1000, 200  # parameter entries for finite differences; all entries, exactly
+
+
+def _matrix_grad(args):
+    """``derive grad EXPR --shape …``: the matrix reverse pass, finite differences, an exact check when small.
+
+    An exact check that does not finish in time is reported and not counted.
+    """
+    from .limits import run_limited
+    from .matrix.checks import default_sizes
+    from .matrix.parse import matrix_graph, parse_shape
+    from .matrix.shapes import ShapeError, concrete
+    if not args.shape:
+        raise ValueError("--labels needs the variables' shapes: declare each one with --shape NAME=ROWS,COLS")
+    shapes = {}
+    for declared in args.shape:
+        name, shape = parse_shape(declared)
+        if name in shapes:
+            raise ValueError(f"{name!r} has two --shape declarations")
+        shapes[name] = shape
+    wrt = list(dict.fromkeys(args.wrt))
+    g, f = matrix_graph(args.expr, shapes, wrt, args.labels)
+    try:  # the instantiated sizes: ShapeError past MAX_ENTRIES in a node
+        sizes = {n.name: concrete(n.shape, default_sizes(g)) for n in g.nodes}
+        count = sum(r * c for name, (r, c) in sizes.items() if name in wrt)
+        if count > MAX_FD_ENTRIES:
+            raise ShapeError(f"the parameters have {count} entries (limit {MAX_FD_ENTRIES})")
+        skipped = None
+    except ShapeError as exc:
+        skipped = f"{exc}; name the dimensions (W=m,n) to check at small sizes"
+    outcome = run_limited(_matrix_report, g, f, wrt, shapes, skipped is None, timeout=30.0)
+    if not outcome.ok:
+        return _fail(f"could not finish: {outcome.reason}", EXIT_UNKNOWN)
+    report = outcome.value
+    if skipped:
+        report["unfinished"].append({"method": "finite differences, matrix entries", "reason": skipped})
+        report["text"] += f"\ncheck: not run: {skipped}"
+    elif sum(r * c for r, c in sizes.values()) <= MAX_EXACT_ENTRIES:
+        exact = run_limited(_matrix_exact, g, f, wrt, timeout=30.0)
+        if exact.ok:
+            report["checks"].append(exact.value.as_dict())
+            report["text"] += f"\nexact check: {exact.value}\n  {exact.value.detail}"
+        else:
+            report["unfinished"].append({"method": "exact, entry by entry", "reason": exact.reason})
+            report["text"] += f"\nexact check: not finished ({exact.reason}), not counted"
+    report["passed"] = bool(report["checks"]) and all(c["passed"] for c in report["checks"])
+    _say(json_dumps(report, indent=2) if args.json else report["text"])
+    return 0 if report["passed"] else EXIT_UNKNOWN
+
+
+def _matrix_report(g, f, wrt, shapes, check):
+    from .matrix.printing import mat_text
+    from .matrix.shapes import shape_text
+    from .render.printing import text
+    from .symbols import symbol
+    d = g.grad(f, [g[w] for w in wrt])
+    lines = ["graph (a node for each quantity a textbook names):", *("  " + s for s in str(g).splitlines())]
+    for n in g.nodes:
+        if n.distribution is not None:
+            lines.append(f"  labels {n.name}: each {('column', 'row')[n.distribution]} sums to 1")
+    out = text(symbol(d.output))
+    lines.append(f"reverse pass (adjoints, x̄ = ∂{out}/∂x, each of the shape of x):")
+    lines += [f"  {a}" for a in d.program]
+    lines.append("gradient:")
+    lines += ["  " + line for line in str(d).splitlines()]
+    checks = []
+    if check:
+        evidence = d.check()
+        checks.append(evidence.as_dict())
+        lines += [f"check: {evidence}", f"  {evidence.detail}"]
+    forms = dict(zip(d.wrt, (d.expr,) if d.single else d.expr))
+    return {"text": "\n".join(lines), "expression": mat_text(d.closed_forms[f]), "wrt": list(wrt),
+            "shapes": {name: [x if isinstance(x, int) else x.name for x in shape] for name, shape in shapes.items()},
+            "labels": [n.name for n in g.nodes if n.distribution is not None],
+            "graph": str(g).splitlines(), "program": [str(a) for a in d.program],
+            "gradient": {w: {"expr": mat_text(forms[w]), "in_nodes": mat_text(d.adjoint_values[w]),
+                             "shape": shape_text(g.node(w).shape)} for w in d.wrt},
+            "checks": checks, "unfinished": []}
+
+
+def _matrix_exact(g, f, wrt):
+    from .matrix.expand import entry_check
+    return entry_check(g.grad(f, [g[w] for w in wrt]))
 
 
 def cmd_list(args):

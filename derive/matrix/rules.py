@@ -62,7 +62,7 @@ def _leaf_text(e, _):
     from ..render.printing import text
     from ..symbols import adjoint, symbol
     if e.op == "const":
-        return text(e.attr)
+        return text(e.attr) if e.attr.is_Atom else f"({text(e.attr)})"
     s = symbol(e.attr.name)
     return text(adjoint(s) if e.op == "adjoint" else s)
 
@@ -273,6 +273,8 @@ def _broadcast_shape(args, attr):
 
 def _broadcast_text(e, p, one, top, dot):
     (m, n), (r, c) = e.args[0].shape, e.shape
+    if _is_one(e.args[0]):  # 𝟏, 𝟏ᵀ or 𝟏𝟏ᵀ alone
+        return one if c == 1 else f"{one}{top}" if r == 1 else f"{one}{one}{top}"
     if m == r:  # a column repeated along the rows: x·𝟏ᵀ
         return f"{p[0]}{dot}{one}{top}"
     if n == c:  # a row repeated down the columns: 𝟏·x
