@@ -31,7 +31,7 @@ from ..numeric import Evidence
 from ..numeric.checks import GRADCHECK
 from ..ops import OPS
 from .table import TABLE
-from .shapes import concrete
+from .shapes import concrete, dim_text
 
 ENTRIES_PER_POINT = 32  # finite differences at most at this many entries of each variable per point (seeded)
 KINK_MARGIN = 1e-3  # no sampled argument of a kinked function lies closer than this to a kink
@@ -176,7 +176,7 @@ def finite_difference_check(grad, sizes=None, n=20, seed=0, tol=GRADCHECK) -> Ev
                 worst_rel = max(worst_rel, err / abs(reference) if reference else (0.0 if err == 0 else math.inf))
                 if not err <= tol.atol + tol.rtol * abs(reference):
                     failures.append(f"∂/∂{w}{list(idx)}: {actual:.10g} vs finite differences {reference:.10g}")
-    shown = ", ".join(f"{d.name} = {v}" for d, v in run.sizes.items())
+    shown = ", ".join(f"{dim_text(d)} = {v}" for d, v in run.sizes.items())
     detail = f"shapes instantiated at {shown}" if shown else "concrete shapes"
     if points < n:
         failures.append(f"only {points} of {n} points away from kinks")

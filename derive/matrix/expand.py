@@ -25,7 +25,7 @@ from ..limits import StepTimeout, time_limit
 from ..numeric import Evidence
 from ..ops import to_elementary
 from .checks import _sizes, evaluate
-from .shapes import MAX_ENTRIES, concrete
+from .shapes import MAX_ENTRIES, concrete, dim_text
 
 
 def entry_name(name, shape, i, j):
@@ -102,7 +102,7 @@ def entry_check(grad, sizes=None, seconds=60.0) -> Evidence:
                         failures.append(f"∂/∂{s}: {ours} ≠ {other} ({name})")
     except StepTimeout:
         failures.append(f"simplifying took more than {seconds:g} s")
-    shown = ", ".join(f"{d.name} = {v}" for d, v in sizes.items()) or "concrete shapes"
+    shown = ", ".join(f"{dim_text(d)} = {v}" for d, v in sizes.items()) or "concrete shapes"
     detail = f"{len(wrt)} entries at {shown}, each against sympy.diff and the scalar engine"
     if failures:
         detail += "; " + failures[0]

@@ -187,6 +187,8 @@ def _rows(expr, limit, named) -> list[str]:
     room = limit - 30.0
     if isinstance(expr, str):
         return [expr]
+    if type(expr).__name__ == "Mat":  # a matrix expression (derive.matrix): one row, by its own printer
+        return [latex(expr)]
     if not isinstance(expr, (sp.Basic, sp.MatrixBase)):
         expr = sp.sympify(expr, strict=True)  # a Python number from the catalogue
     if isinstance(expr, sp.MatrixBase):  # entries too wide for a line are named

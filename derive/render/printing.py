@@ -323,6 +323,10 @@ class TexPrinter(LatexPrinter):
             return _ACCENTS[mark][1] % base + sub
         return super()._print_Symbol(expr, style)
 
+    def _print_Mat(self, expr):
+        """A matrix expression (:mod:`derive.matrix`) inside a step: the table's own LaTeX, ``W_{2}^{\\top} \\bar{o}``."""
+        return expr.latex()
+
     def _print_ActivationBase(self, expr, exp=None):
         args = ", ".join(self._print(a) for a in expr.args)
         name = _rule_latex(expr)
