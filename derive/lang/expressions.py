@@ -363,6 +363,40 @@ def _check_text(text) -> str:
     return re.sub(r"\s", " ", text).strip()
 
 
+def syntax_tree(source, error=ParseError) -> ast.Expression:
+    """The syntax tree of checked ``source`` (see :func:`_check_text`), itself checked for size and depth.
+
+    Errors are one line, of class ``error`` (the matrix parser passes its own).
+
+    >>> type(syntax_tree("(x + 1)*y").body.op).__name__
+    'Mult'
+    >>> syntax_tree("x +")
+    Traceback (most recent call last):
+    ...
+    derive.lang.expressions.ParseError: syntax error: invalid syntax: x +
+    """
+    try:
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like: errors follow
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        where = f" at column {exc.offset}" if exc.offset else ""
+        raise error(f"syntax error{where}: {exc.msg}: {_shorten(source)}") from None
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        raise error(f"cannot parse {_shorten(source)}: {type(exc).__name__}") from None
+    count, stack = 0, [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, _TOKEN_NODES):
+            count += 1
+            if count > MAX_NODES:
+                raise error(f"expression too large: more than {MAX_NODES} parts")
+            if depth > MAX_AST_DEPTH:
+                raise error(f"expression too deeply nested: more than {MAX_AST_DEPTH} levels")
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return tree
+
+
 def parse_expression(text: str, keep_diff: bool = False) -> sp.Expr:
     """The SymPy expression of ``text`` over real variables; ParseError if not allowed.
 
@@ -382,25 +416,7 @@ def parse_expression(text: str, keep_diff: bool = False) -> sp.Expr:
     if not source:
         raise ParseError("empty expression")
     source, tilde = EXTENSIONS["~"](source) if "~" in source and "@" not in source else (source, False)
-    try:
-        with warnings.catch_warnings():  # "invalid decimal literal" and the like: errors follow
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source, mode="eval")
-    except SyntaxError as exc:
-        where = f" at column {exc.offset}" if exc.offset else ""
-        raise ParseError(f"syntax error{where}: {exc.msg}: {_shorten(source)}") from None
-    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-        raise ParseError(f"cannot parse {_shorten(source)}: {type(exc).__name__}") from None
-    count, stack = 0, [(tree.body, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if not isinstance(node, _TOKEN_NODES):
-            count += 1
-            if count > MAX_NODES:
-                raise ParseError(f"expression too large: more than {MAX_NODES} parts")
-            if depth > MAX_AST_DEPTH:
-                raise ParseError(f"expression too deeply nested: more than {MAX_AST_DEPTH} levels")
-            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    tree = syntax_tree(source)
     start = time.monotonic()
     try:
         with time_limit(BUILD_SECONDS):

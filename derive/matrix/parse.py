@@ -39,11 +39,10 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 
 import sympy as sp
 
-from ..lang.expressions import MAX_AST_DEPTH, MAX_NODES, MAX_NUMBER_BITS, ParseError, _check_text, _number, _shorten
+from ..lang.expressions import MAX_NUMBER_BITS, ParseError, _check_text, _number, _shorten, syntax_tree
 from ..ops import notation_ops
 from ..symbols import BadName, valid_name
 from .expr import Mat, const, cross_entropy, elementwise, log_softmax, make, mean, norm, softmax, sqnorm, total, trace
@@ -67,7 +66,6 @@ _FORBIDDEN = {ast.Lambda: "lambda", ast.Subscript: "indexing", ast.Compare: "a c
               ast.BoolOp: "and/or", ast.IfExp: "if-else", ast.NamedExpr: ":=", ast.JoinedStr: "f-strings",
               ast.Starred: "*args", ast.Tuple: "a tuple", ast.List: "a list", ast.Dict: "a dict",
               **dict.fromkeys((ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp), "comprehensions")}
-_TOKEN_NODES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _SHAPE_RE = re.compile(r"\s*([^=\s]+)\s*=\s*(\(?)\s*([^,()\s]+)\s*(?:,\s*([^,()\s]+)\s*)?(\)?)\s*\Z")
 
 
@@ -126,27 +124,7 @@ def _read(text) -> tuple:
         raise MatrixParseError(str(exc)) from None
     if not source:
         raise MatrixParseError("empty expression")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source, mode="eval")
-    except SyntaxError as exc:
-        where = f" at column {exc.offset}" if exc.offset else ""
-        raise MatrixParseError(f"syntax error{where}: {exc.msg}: {_shorten(source)}") from None
-    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-        raise MatrixParseError(f"cannot parse {_shorten(source)}: {type(exc).__name__}") from None
-    count, stack = 0, [(tree.body, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, _TOKEN_NODES):
-            continue
-        count += 1
-        if count > MAX_NODES:
-            raise MatrixParseError(f"expression too large: more than {MAX_NODES} parts")
-        if depth > MAX_AST_DEPTH:
-            raise MatrixParseError(f"expression too deeply nested: more than {MAX_AST_DEPTH} levels")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return source, tree.body
+    return source, syntax_tree(source, MatrixParseError).body
 
 
 def _names(tree) -> list:
