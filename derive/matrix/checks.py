@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -86,37 +87,54 @@ def evaluate(expr, leaf, kernel, sizes, constants=None):
 
 
 def numeric_program(grad, sizes=None, constants=None):
-    """``run(values) -> (loss, {wrt: array})``: the forward nodes and the adjoint program in float64."""
+    """``run(values) -> (loss, {wrt: array})``: the forward nodes and the adjoint program in float64.
+
+    ``run.forward(values)`` gives every node's value alone (what finite differences need),
+    ``run.backward(env)`` the gradients from those values.
+    """
     graph, sizes = grad.graph, _sizes(grad.graph, sizes)
 
-    def run(values):
-        env, adj = dict(values), {}
+    def forward(values):
+        env = dict(values)
         with np.errstate(all="ignore"):
             for n in graph.nodes:
                 if n.kind == "let" and n.shape is not None:
                     env[n.name] = evaluate(n.expr, lambda e: env[e.attr.name], "numpy", sizes, constants)
+        return env
+
+    def backward(env):
+        adj = {}
+        with np.errstate(all="ignore"):
             for a in grad.program:
                 adj[a.node] = evaluate(a.expr, lambda e: (adj if e.op == "adjoint" else env)[e.attr.name],
                                        "numpy", sizes, constants)
-        return float(env[grad.output][0, 0]), {w: adj[w] for w in grad.wrt}
-    run.sizes = sizes
+        return {w: adj[w] for w in grad.wrt}
+
+    def run(values):
+        env = forward(values)
+        return float(env[grad.output][0, 0]), backward(env)
+    run.sizes, run.forward, run.backward = sizes, forward, backward
     return run
+
+
+@lru_cache(maxsize=None)
+def _kink_kernels(key):
+    """Float64 functions whose zeros are the kinks of the op table's function ``key`` (compiled once)."""
+    from ..symbols import symbol
+    s = symbol("s")
+    return tuple(sp.lambdify(s, k, "numpy") for k in OPS[key].kinks(s))  # the table's own expressions
 
 
 def _kinked(graph, env, sizes, constants):
     """Whether some argument of a kinked elementwise function lies within KINK_MARGIN of a kink."""
-    from ..symbols import symbol
-    s = symbol("s")
     for n in graph.nodes:
         if n.kind != "let" or n.shape is None:
             continue
         for e in n.expr.walk():
             if e.op == "elementwise" and OPS[e.attr.key].kinks:
                 arg = evaluate(e.args[0], lambda leaf: env[leaf.attr.name], "numpy", sizes, constants)
-                for k in OPS[e.attr.key].kinks(s):
-                    kink = sp.lambdify(s, k, "numpy")
-                    if np.any(np.abs(kink(arg)) < KINK_MARGIN):
-                        return True
+                if any(np.any(np.abs(kink(arg)) < KINK_MARGIN) for kink in _kink_kernels(e.attr.key)):
+                    return True
     return False
 
 
@@ -149,14 +167,12 @@ def finite_difference_check(grad, sizes=None, n=20, seed=0, tol=GRADCHECK) -> Ev
     while points < n and rounds < n * MAX_ROUNDS:
         rounds += 1
         values = sample(graph, run.sizes, rng)
-        env = dict(values)
-        for node in graph.nodes:
-            if node.kind == "let" and node.shape is not None:
-                env[node.name] = evaluate(node.expr, lambda e: env[e.attr.name], "numpy", run.sizes, constants)
+        env = run.forward(values)
         if _kinked(graph, env, run.sizes, constants) or not np.isfinite(env[grad.output]).all():
             continue  # near a kink, or outside the domain (log of a negative entry): another point
         points += 1
-        loss, claimed = run(values)
+        claimed = run.backward(env)
+        loss_at = lambda v: float(run.forward(v)[grad.output][0, 0])
         for w in grad.wrt:
             every = list(np.ndindex(values[w].shape))
             picked = every if len(every) <= ENTRIES_PER_POINT else \
@@ -167,7 +183,7 @@ def finite_difference_check(grad, sizes=None, n=20, seed=0, tol=GRADCHECK) -> Ev
                 up, down = dict(values), dict(values)
                 up[w], down[w] = values[w].copy(), values[w].copy()
                 up[w][idx], down[w][idx] = x + h, x - h
-                reference = (run(up)[0] - run(down)[0]) / (2 * h)
+                reference = (loss_at(up) - loss_at(down)) / (2 * h)
                 actual = claimed[w][idx]
                 err = abs(actual - reference)
                 if not (math.isfinite(actual) and math.isfinite(reference)):
