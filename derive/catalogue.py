@@ -374,7 +374,7 @@ def _section_key(section: str):
 
 def get(proof_id: str):
     """The proof class with this id (after :func:`discover`)."""
-    if not REGISTRY:
+    if proof_id not in REGISTRY:  # not only an empty registry: one proof module may have been imported alone
         discover()
     try:
         return REGISTRY[proof_id]
