@@ -31,7 +31,7 @@ from derive.matrix import (ShapeError, broadcast, cross_entropy, dim, elementwis
                            softmax, sqnorm, total, trace)
 from derive.matrix.expand import entry_check
 from derive.matrix.expr import TABLE
-from derive.matrix.rules import Fn
+from derive.matrix.functions import Fn
 from derive.matrix.shapes import shape_text
 from derive.ops import OPS
 from derive.symbols import symbol

@@ -164,12 +164,11 @@ class Leaf:
 
 
 def make(op, *args, attr=None):
-    """Build ``op(*args)``: check the operands' shapes with the table entry, apply its simplifications."""
+    """Build ``op(*args)``: check the operands' shapes with the table entry, then apply its simplifications."""
     rule = TABLE[op]
-    simpler = rule.simplify(args, attr) if rule.simplify else None
-    if simpler is not None:
-        return simpler
-    return Mat(op, args, attr, rule.shape(args, attr))
+    shape = rule.shape(args, attr)  # checked first, so a simplification never hides a mismatch
+    simpler = rule.simplify(args, attr, shape) if rule.simplify else None
+    return simpler if simpler is not None else Mat(op, args, attr, shape)
 
 
 def _scalar(c):

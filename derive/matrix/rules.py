@@ -9,7 +9,7 @@ An entry (:class:`MatOp`) holds, for one operation:
 - ``entries(values, attr, shape)``: the same on SymPy matrices of scalar entries (the expansion the
   reverse pass is checked against, entry by entry);
 - ``text`` and ``latex``: ``(e, operands printed) → str``, with ``prec`` and ``kind`` for parentheses;
-- ``simplify(args, attr)``: an equal, simpler expression (1·x → x, (xᵀ)ᵀ → x), or None.
+- ``simplify(args, attr, shape)``: an equal, simpler expression of that shape (1·x → x, (xᵀ)ᵀ → x), or None.
 
 The rules for z = W·x + b are the textbook's: W̄ = z̄·xᵀ, x̄ = Wᵀ·z̄, b̄ = z̄, and b̄ = 𝟏ᵀ·Z̄
 when a row bias is broadcast over a batch; for h = φ(z), z̄ = h̄ ⊙ φ′(z).
@@ -26,7 +26,7 @@ import numpy as np
 import sympy as sp
 
 from .expr import broadcast, const, make, scale, total
-from .functions import Fn, fn_kernel  # noqa: F401  Fn: the elementwise entry's attribute
+from .functions import fn_kernel
 from .table import ADD, MUL, POSTFIX, defmat
 from .shapes import ShapeError, broadcast_shape, shape_text
 
@@ -129,9 +129,8 @@ defmat("sub", shape=_elementwise_shape("difference"),
        says="Z = A − B: Ā = Z̄, B̄ = −Z̄, summed over a broadcast axis")
 
 
-def _hadamard_simplify(args, attr):
+def _hadamard_simplify(args, attr, full):
     """1·x → x, c·x for a constant c, and s ⊙ (s repeated) written as the scalar multiple s·x."""
-    full = _elementwise_shape("elementwise product")(args, attr)  # its error names the operands
     a, b = args
     if a.op == "broadcast" and a.args[0].is_scalar and b.shape == full:
         a = a.args[0]
@@ -168,7 +167,7 @@ defmat("div", shape=_elementwise_shape("quotient"),
        says="Z = A/B: Ā = Z̄/B, B̄ = −Z̄ ⊙ Z/B")
 
 
-def _scale_simplify(args, attr):
+def _scale_simplify(args, attr, shape):
     x = args[0]
     if attr == 1:
         return x
@@ -208,7 +207,7 @@ defmat("scale", shape=lambda args, attr: args[0].shape,
        says="Z = c·A: Ā = c·Z̄")
 
 
-def _transpose_simplify(args, attr):
+def _transpose_simplify(args, attr, shape):
     x = args[0]
     if x.op == "transpose":
         return x.args[0]
@@ -230,7 +229,7 @@ def _sum_shape(args, attr):
     return {None: (1, 1), 0: (1, n), 1: (m, 1)}[attr]
 
 
-def _sum_simplify(args, attr):
+def _sum_simplify(args, attr, shape):
     x = args[0]
     if attr is None and x.is_scalar or attr is not None and x.shape[attr] == 1:
         return x
@@ -288,7 +287,7 @@ defmat("broadcast", shape=_broadcast_shape, vjp=lambda e, ans, g: (unbroadcast(g
        text=lambda e, p: _broadcast_text(e, p, ONE_TEXT, "ᵀ", "·"),
        latex=lambda e, p: _broadcast_text(e, p, ONE_LATEX, r"^{\top}", r" \, "),
        prec=MUL, kind=lambda e: "matmul",
-       simplify=lambda args, attr: args[0] if args[0].shape == tuple(attr) else None,
+       simplify=lambda args, attr, shape: args[0] if args[0].shape == shape else None,
        says="a repeated: ā = the sum of the adjoint over the copies")
 
 
