@@ -448,42 +448,8 @@ class Graph:
         >>> [(n.name, n.expr) for n in g.nodes if n.kind == 'let']
         [('u1', w*x), ('u2', u1 - 1), ('u3', u2**2), ('f', u3/2)]
         """
-        g = cls()
-        leaves = sorted(expr.free_symbols, key=lambda s: s.name)
-        for s in leaves:
-            (g.param if s.name in params else g.input)(s.name)
-        taken = {s.name for s in leaves} | {output}
-        counter = iter(range(1, 10**9))
-        memo = {}
-
-        def fresh():
-            while True:
-                name = f"u{next(counter)}"
-                if name not in taken:
-                    return name
-
-        def inline(e):
-            coefficient, rest = e.as_coeff_Mul() if e.is_Mul else (None, None)
-            return (e.is_Mul and coefficient != 1 and not rest.is_Mul) or \
-                (e.is_Pow and e.exp == -1)
-
-        def visit(e, top=False):
-            if e.is_Atom:
-                return g[e.name] if e.is_Symbol else e
-            if e in memo:
-                return memo[e]
-            if isinstance(e, sp.Piecewise):  # one node; its conditions stay on the leaves they test
-                rebuilt = sp.Piecewise(*((visit(value), cond) for value, cond in e.args))
-            else:
-                rebuilt = e.func(*(visit(a) for a in e.args))
-            if inline(e) and not top:
-                return rebuilt
-            memo[e] = g.let(output if top else fresh(), rebuilt)
-            return memo[e]
-
-        if expr.is_Atom:
-            return g, g.let(output, expr)
-        return g, visit(expr, top=True)
+        from .expression_graph import graph_of
+        return graph_of(cls(), expr, output, params)
 
     def __str__(self):
         """The program: inputs, parameters, then one line per node defined by ``let``.
