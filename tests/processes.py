@@ -1,4 +1,6 @@
-"""Helpers shared by the tests that run derive as a process: running it, and which processes are still alive."""
+"""Helpers shared by the tests that run derive: as a process or in this one, and which processes are still alive."""
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -28,3 +30,15 @@ def run_derive(*args, cwd=None, timeout=600):
     env = {**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": "0"}
     return subprocess.run([sys.executable, "-m", "derive", *args], capture_output=True, text=True, env=env,
                           stdin=subprocess.DEVNULL, timeout=timeout, cwd=cwd or root)
+
+
+def run_cli(*argv):
+    """derive.cli.main in this process: (exit status, stdout, stderr)."""
+    from derive import cli
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(argv))
+        except SystemExit as exc:  # argparse: --help, or a usage error
+            code = exc.code
+    return code, out.getvalue(), err.getvalue()

@@ -15,8 +15,6 @@
 
 Every search is derandomized (the same cases on every run) and bounded.
 """
-import contextlib
-import io
 import json
 import re
 import shutil
@@ -33,7 +31,7 @@ import sympy as sp
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from derive import cli, elu, leaky_relu, relu, sigmoid, softplus
+from derive import elu, leaky_relu, relu, sigmoid, softplus
 from derive.ops import kinks
 from derive.ops import to_elementary
 from derive.graph import Graph, softmax
@@ -41,6 +39,7 @@ from derive.render.escape import escape
 from derive.lang import ParseError
 from derive.render.report import PREAMBLE, compile_pdf, latexmk_available
 from derive.verify import EXIT_CODES, Verdict, verify
+from processes import run_cli
 
 VERIFY_LIMIT = 3.0  # the verifier's wall-clock limit for a fuzzed claim
 BUILD_LIMIT = 5.0  # derive.lang.expressions.BUILD_SECONDS: the parser's own backstop, in this process
@@ -131,17 +130,6 @@ def test_well_formed_claims_get_a_verdict_or_a_one_line_error_in_time(claim, ass
         if verdict.status == "unknown" and "timed out" in verdict.reason:
             assert f"{VERIFY_LIMIT:g} s" in verdict.reason
     assert time.monotonic() - start < guard(VERIFY_LIMIT + BUILD_LIMIT)
-
-
-def run_cli(*argv):
-    """derive.cli.main in this process: (exit status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(list(argv))
-        except SystemExit as exc:  # argparse: --help, or a usage error
-            code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def assert_cli_contract(code, out, err, allowed=(0, 1, 2, 3)):

@@ -3,34 +3,20 @@
 Most runs call :func:`derive.cli.main` in this process (as tests/test_fuzz.py does); the
 determinism and one hostile input go through a real ``python -m derive`` (tests/processes.py).
 """
-import contextlib
-import io
 import json
 
 import pytest
 
-from derive import cli
 from derive.matrix import ShapeError
 from derive.matrix.expr import node_ref
 from derive.matrix.parse import MatrixParseError, matrix_graph, parse_matrix, parse_shape
-from processes import run_derive
+from processes import run_cli, run_derive
 
 LINEAR = ["grad", "sqnorm(W @ x + b - y)/2", "--shape", "W=m,n", "--shape", "x=n,1", "--shape", "b=m,1",
           "--shape", "y=m,1", "--wrt", "W", "--wrt", "b"]
 SOFTMAX = ["grad", "cross_entropy(W @ x + b, y)", "--shape", "W=K,n", "--shape", "x=n", "--shape", "b=K",
            "--shape", "y=K", "--labels", "y", "--wrt", "W", "--wrt", "b"]
 SHAPES = ["--shape", "W=m,n", "--shape", "x=n", "--wrt", "W"]
-
-
-def run_cli(*argv):
-    """derive.cli.main in this process: (exit status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(list(argv))
-        except SystemExit as exc:  # argparse: --help, or a usage error
-            code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def assert_bad_input(code, out, err):
