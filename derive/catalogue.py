@@ -142,7 +142,7 @@ class Derivation(list):
 
     def _decide(self, lhs, rel, rhs, assume):
         from .lang import Claim, prepare
-        from .verify import decide
+        from .verifier import decide
         claim = Claim(sp.sympify(lhs, strict=True), rel, sp.sympify(rhs, strict=True),  # strict: never text
                       f"{lhs} {rel} {rhs}")
         return decide(prepare(claim, assume, strict=False))

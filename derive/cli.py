@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 
+from . import __version__
 from .render.terminal import json_dumps, visible
 
 EXIT_BAD_INPUT = 2
@@ -45,6 +46,7 @@ def _parser():
     p = _Parser(prog="derive", description=(
         "Derive the mathematics of deep-learning textbooks symbolically, "
         "and prove or refute each formula."))
+    p.add_argument("--version", action="version", version=f"derive {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     v = sub.add_parser("verify", help="prove or refute a claim such as \"diff(sigmoid(x), x) <= 1/4\"",
                        description="Prove, refute (with a counterexample certified with arb) "
@@ -142,7 +144,7 @@ def _seconds(text):
 
 
 def cmd_verify(args):
-    from .verify import verify
+    from .verifier import verify
     verdict = verify(args.claim, args.assume, timeout=args.timeout)
     if args.json:
         _say(json_dumps(verdict.as_dict(), indent=2))
@@ -449,14 +451,21 @@ TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 
 
 def main(argv=None) -> int:
-    """Run the command line; return the exit status."""
-    if argv is None:
+    """Run the command line; return the exit status.
+
+    Parsing imports neither SymPy nor NumPy: ``--help``, ``--version`` and a
+    usage error answer at once.  A command then runs with a fixed hash seed;
+    when it is not fixed yet, this interpreter is replaced by one that has it,
+    before anything heavy is imported.
+    """
+    args = _parser().parse_args(argv)
+    if argv is None and args.command is not None:
         _with_fixed_hash_seed()
     if threading.current_thread() is not threading.main_thread():
-        return _main(argv)
+        return _main(args)
     previous = {signum: signal.signal(signum, _on_terminate) for signum in TERMINATING}
     try:
-        return _main(argv)
+        return _main(args)
     except Terminated as exc:  # outside a command (while importing, say)
         return _fail(str(exc), exc.status)
     except KeyboardInterrupt:
@@ -466,8 +475,7 @@ def main(argv=None) -> int:
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
-def _main(argv) -> int:
-    args = _parser().parse_args(argv)
+def _main(args) -> int:
     if args.command is None:
         _parser().print_help()
         return EXIT_BAD_INPUT

@@ -266,6 +266,22 @@ def _outcome(data: bytes, status: int, usage, memory_mb, cpu_seconds) -> Outcome
     return Outcome(False, reason=f"worker exited with status {os.WEXITSTATUS(status)} and no result")
 
 
+def _before_fork():
+    """Flush the output buffers (so the worker's copy starts empty) and import what SymPy imports late.
+
+    SymPy imports ``sympy.tensor.tensor`` at the first ``Add`` it builds (tens of
+    milliseconds).  Done once here, the workers inherit it, and the parent does
+    not pay it again when it unpickles a result.
+    """
+    if "sympy" in sys.modules:
+        import sympy.tensor.tensor  # noqa: F401
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def run_limited(fn, *args, timeout=10.0, memory_mb=2048, cpu_seconds=None, **kwargs) -> Outcome:
     """Run ``fn(*args, **kwargs)`` in a forked worker under time, memory and CPU limits.
 
@@ -287,11 +303,7 @@ def run_limited(fn, *args, timeout=10.0, memory_mb=2048, cpu_seconds=None, **kwa
     """
     timeout = valid_seconds(timeout)
     cpu_seconds = math.ceil(timeout) + 1 if cpu_seconds is None else math.ceil(cpu_seconds)
-    for stream in (sys.stdout, sys.stderr):  # so the worker's copy of the buffers starts empty
-        try:
-            stream.flush()
-        except (AttributeError, ValueError, OSError):
-            pass
+    _before_fork()
     deadline = time.monotonic() + timeout
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -324,11 +336,7 @@ class _Running:
 
 
 def _spawn(fn, args, memory_mb, cpu_seconds):
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (AttributeError, ValueError, OSError):
-            pass
+    _before_fork()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:

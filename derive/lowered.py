@@ -1,7 +1,7 @@
 """Claims with sums, vectors, expectations or limits, decided instance by instance.
 
 :func:`decide_lowered` writes the claim out (:func:`derive.lang.instances`)
-and hands each instance to the scalar decision of :mod:`derive.verify`, which
+and hands each instance to the scalar decision of :mod:`derive.verifier`, which
 it is given, so the two modules do not import each other.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 and the certified methods of :mod:`derive.certify`.
 
 Every attempt either shows the claim, with its steps, or gives up; none of them
-guesses.  The verifier (:mod:`derive.verify`) runs them in this order:
+guesses.  The verifier (:mod:`derive.verifier`) runs them in this order:
 
 1. for an identity, the named transforms of :data:`TRANSFORMS` on lhs − rhs;
 2. for an inequality, SymPy's sign rules under the domains' assumptions;

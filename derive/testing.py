@@ -1,8 +1,8 @@
 """Assertions for your own pytest suite: a textbook formula is proved, or the test fails.
 
 Each helper takes claim strings, read by the allow-list parser of :mod:`derive.lang` (never
-``eval`` or ``sympify``), or SymPy objects, and runs the verifier of :mod:`derive.verify` in a
-time-limited worker.  When the claim holds it returns the :class:`~derive.verify.Verdict` (or
+``eval`` or ``sympify``), or SymPy objects, and runs the verifier of :mod:`derive.verifier` in a
+time-limited worker.  When the claim holds it returns the :class:`~derive.verifier.Verdict` (or
 the :class:`~derive.numeric.Evidence`); otherwise it raises :class:`ClaimFailed`, an
 ``AssertionError`` whose message gives the verdict, the counterexample with both sides
 evaluated, the numbered steps tried and the evidence.  Bad input raises
@@ -30,7 +30,7 @@ from .limits import valid_seconds
 from .numeric import GRADCHECK, check_gradient
 from .ops import MissingRule
 from .render.terminal import visible
-from .verify import VERIFY_SECONDS, Verdict, decide_limited
+from .verifier import VERIFY_SECONDS, Verdict, decide_limited
 
 __all__ = ["ClaimFailed", "check_claim", "explain", "assert_claim", "assert_identity", "assert_bound",
            "assert_max", "assert_grad", "assert_numeric_grad"]
@@ -103,7 +103,7 @@ def _run(claim: Claim, assume, timeout) -> Verdict:
 # --- the verdict, and the message when it is not the one wanted ---------------------------
 
 def check_claim(claim, assume=None, *, timeout: float = VERIFY_SECONDS) -> Verdict:
-    """The :class:`~derive.verify.Verdict` of a claim (string, SymPy relation or Claim); no error if it is false.
+    """The :class:`~derive.verifier.Verdict` of a claim (string, SymPy relation or Claim); no error if it is false.
 
     >>> import sympy as sp
     >>> x = sp.Symbol('x')

@@ -24,7 +24,7 @@ from derive import relu
 from derive.graph import Graph
 from derive.lang import ParseError, parse_claim
 from derive.render.report import latexmk_available
-from derive.verify import EXIT_CODES, verify
+from derive.verifier import EXIT_CODES, verify
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 120  # seconds: a guard against hangs, far above any expected time

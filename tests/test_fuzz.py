@@ -38,7 +38,7 @@ from derive.graph import Graph, softmax
 from derive.render.escape import escape
 from derive.lang import ParseError
 from derive.render.report import PREAMBLE, compile_pdf, latexmk_available
-from derive.verify import EXIT_CODES, Verdict, verify
+from derive.verifier import EXIT_CODES, Verdict, verify
 from processes import run_cli
 
 VERIFY_LIMIT = 3.0  # the verifier's wall-clock limit for a fuzzed claim

@@ -18,7 +18,7 @@ import mpmath
 import pytest
 
 from derive import verify
-from derive.verify import EXIT_CODES
+from derive.verifier import EXIT_CODES
 
 mp = mpmath.mp
 

@@ -18,7 +18,7 @@ from derive.graph import Graph, GraphError, Vector
 from derive.render.graphs import _dot_string
 from derive.steps import Rel, Step
 from derive.symbols import symbol
-from derive.verify import Verdict
+from derive.verifier import Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 EDGE = re.compile(r'^  "(\w+)" -> "(\w+)" \[label="((?:[^"\\]|\\.)*)"(, color="#d62728", penwidth=2)?\];$')

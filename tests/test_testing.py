@@ -219,7 +219,7 @@ def test_a_timeout_is_unknown_and_fails(monkeypatch):
         while True:
             time.sleep(1)
 
-    monkeypatch.setattr(sys.modules["derive.verify"], "decide", never_ends)  # the module, not the function
+    monkeypatch.setattr(sys.modules["derive.verifier"], "decide", never_ends)  # the module, not the function
     message = failure(assert_bound, "exp(x) + exp(y)", "2*exp((x + y)/2)", kind="lower", timeout=0.5)
     assert message.splitlines() == ["claim exp(x) + exp(y) >= 2*exp((x + y)/2) is UNKNOWN (timed out after 0.5 s)",
                                     "steps tried: none recorded"]

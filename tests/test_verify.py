@@ -7,7 +7,7 @@ import sympy as sp
 
 from derive.numeric import confirm_counterexample
 from derive.lang import ParseError, parse_claim
-from derive.verify import verify
+from derive.verifier import verify
 
 TRUE_CLAIMS = [
     ("diff(sigmoid(x), x) = sigmoid(x)*(1 - sigmoid(x))", []),

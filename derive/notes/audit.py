@@ -4,7 +4,7 @@ r"""``derive audit``: every formula of a note read, checked and given exactly on
 each with the safe LaTeX reader and writes it in the claim language
 (:mod:`derive.notes.translate`), keeping what the note defined
 (:mod:`derive.notes.context`).  Each link of a chain ``A = B = C`` is decided
-by the one verifier (:func:`derive.verify.decide_limited`, a time-limited
+by the one verifier (:func:`derive.verifier.decide_limited`, a time-limited
 worker), so ``holds`` is a proof and ``wrong`` a certified counterexample.
 A definition of a named concept is compared with the standard one
 (:mod:`derive.notes.concepts`).  Everything else is ``not-checkable`` with its

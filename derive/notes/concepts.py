@@ -48,7 +48,7 @@ from ..lang.vectors import Entry, VectorNode
 from ..limits import time_limit
 from ..render.printing import TexPrinter
 from ..symbols import symbol
-from ..verify import verify
+from ..verifier import verify
 from .concept_sums import _EXPECTED, SAME_SECONDS, Abstraction, _same, link_of
 from .concept_table import CONCEPTS, CONCEPTS_BY_KEY, Concept
 

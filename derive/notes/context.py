@@ -186,7 +186,7 @@ class Context:
         return _compared(formula, link, compared, make, extra)
 
     def _claim(self, formula, link, make, extra, timeout, points=None):
-        from ..verify import decide_limited
+        from ..verifier import decide_limited
         written = sorted({n for n in _names(link.lhs) + _names(link.rhs)
                           if n in self.definitions and not self.definitions[n].outcomes} |
                          {n for n in _names(link.lhs) + _names(link.rhs) if n in self.values})
