@@ -1,0 +1,92 @@
+"""Start-up: what answers without SymPy, and where the hash seed is fixed.
+
+Each case runs in a fresh interpreter and reports which heavy modules it
+imported, so the checks count modules, never seconds.
+"""
+import json
+import os
+import subprocess
+import sys
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("sympy", "numpy", "mpmath", "matplotlib", "flint")
+
+PROBE = """
+import json, sys
+{setup}
+heavy = sorted(m for m in {heavy!r} if m in sys.modules)
+print(json.dumps(heavy))
+"""
+
+
+def probe(setup, env=None):
+    code = PROBE.format(setup=setup, heavy=HEAVY)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
+                       stdin=subprocess.DEVNULL, timeout=600)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.splitlines()
+
+
+def run_main(argv):
+    return f"""
+from derive.cli import main
+try:
+    code = main({argv!r})
+except SystemExit as exc:
+    code = exc.code
+print("exit", code)
+"""
+
+
+def test_import_derive_loads_nothing_heavy():
+    assert probe("import derive") == ["[]"]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["verify", "--help"], ["verify"], ["no-such-command"],
+                                  ["grad", "x", "--wrt"]],
+                         ids=["help", "version", "command help", "missing claim", "unknown command", "bad option"])
+def test_help_version_and_usage_errors_answer_without_sympy(argv):
+    lines = probe(run_main(argv))
+    assert lines[-1] == "[]", lines
+    assert lines[-2] in ("exit 0", "exit 2"), lines
+
+
+def test_a_command_does_import_sympy_so_the_probe_can_fail():
+    lines = probe(run_main(["verify", "x = x"]))
+    assert lines[-1] != "[]" and "sympy" in json.loads(lines[-1])
+
+
+def test_the_version_is_the_package_s():
+    import derive
+    from importlib.metadata import version
+    declared = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
+    assert derive.__version__ == declared == version("derive")
+    r = subprocess.run([sys.executable, "-m", "derive", "--version"], capture_output=True, text=True, cwd=ROOT,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL, timeout=600)
+    assert r.returncode == 0 and r.stdout == f"derive {declared}\n"
+
+
+def test_the_hash_seed_is_fixed_before_any_heavy_import():
+    """Without PYTHONHASHSEED=0 a command replaces the interpreter: at that moment nothing heavy is loaded."""
+    setup = """
+import os, sys
+def execve(path, args, env):
+    print("execve with PYTHONHASHSEED", env.get("PYTHONHASHSEED"))
+    print(json.dumps(sorted(m for m in %r if m in sys.modules)))
+    sys.exit(0)
+os.execve = execve
+sys.argv = ["derive", "verify", "x = x"]
+from derive.cli import main
+main()
+""" % (HEAVY,)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    code = PROBE.format(setup=setup, heavy=HEAVY)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                       env={**env, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[:2] == ["execve with PYTHONHASHSEED 0", "[]"]
