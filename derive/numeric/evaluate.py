@@ -64,10 +64,14 @@ def lambdify_numpy(args, exprs, *, cse=None, **kwargs):
         kwargs["cse"] = lambda outputs: (assignments, outputs)
     elif cse is not None:
         kwargs["cse"] = cse
-    return sp.lambdify([rename[a] for a in args], exprs, modules=[numpy_module(), _EXTRA, "numpy"], **kwargs)
+    return sp.lambdify([rename[a] for a in args], exprs, modules=[numpy_module(), _EXTRA, _NUMPY], **kwargs)
 
 
 _EXTRA = {"erfc": erfc_kernel}  # SymPy's erfc, which has no table entry of its own (erf's does), and NumPy lacks
+# NumPy itself, not the string "numpy": lambdify then prints with the same NumPyPrinter and reads the module's
+# own namespace, without the `from numpy import *` it runs for the string, which loads every lazy submodule of
+# NumPy 2 (random, fft, ma, polynomial, …): 0.1 s in each process that compiles a first expression.
+_NUMPY = np
 
 _INT64 = 2**63
 

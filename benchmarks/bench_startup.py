@@ -1,0 +1,88 @@
+"""Where people wait, as whole processes, each paired with ``python -c "import sympy"`` in the same run.
+
+Rows (the table of issue 15, also in the README):
+
+- ``derive --help`` and ``derive --version``: target ≤ 0.25 × ``import sympy``;
+- ``derive verify "x = x"``: target ≤ 1.5 × ``import sympy``;
+- ``derive check``, all proofs, cold (an empty cache folder): target ≤ 0.15 s per proof;
+- ``derive check``, warm (the cache filled by a previous run): target ≤ 2 s;
+- ``derive report``, PDF included, cold: target ≤ 0.3 s per proof.
+
+Every command runs as a user runs it, through the ``derive`` script of this
+interpreter's environment, with its own cache folder (``DERIVE_CACHE_DIR``).
+Each timed run is followed by one of ``import sympy``, so a busy machine slows
+both; the ratio of the medians is the figure to read.
+
+    python benchmarks/bench_startup.py            # every row
+    python benchmarks/bench_startup.py --quick    # help, version and verify only
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).with_name("derive")
+
+
+def timed(argv, env, cwd):
+    start = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0,):
+        raise SystemExit(f"{' '.join(map(str, argv))} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+    return seconds, proc.stdout
+
+
+def row(label, argv, repeat, fresh_cache=False, prepare=None):
+    """(label, median seconds, median of the paired import sympy, last stdout)."""
+    ours, peers, out = [], [], ""
+    with tempfile.TemporaryDirectory() as work:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+        env["DERIVE_CACHE_DIR"] = str(Path(work) / "cache")
+        if prepare:
+            timed([SCRIPT, *prepare], env, work)
+        for i in range(repeat):
+            if fresh_cache:
+                env["DERIVE_CACHE_DIR"] = str(Path(work) / f"cache-{i}")
+            seconds, out = timed([SCRIPT, *argv], env, work)
+            ours.append(seconds)
+            peers.append(timed([sys.executable, "-c", "import sympy"], env, work)[0])
+    return label, statistics.median(ours), statistics.median(peers), out
+
+
+def count_proofs():
+    out = subprocess.run([SCRIPT, "list"], capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+    return int(out.strip().splitlines()[-1].split()[0])
+
+
+def main(quick=False):
+    if not SCRIPT.exists():
+        raise SystemExit(f"no derive script beside {sys.executable}: pip install -e . first")
+    proofs = count_proofs()
+    rows = [row("derive --help", ["--help"], 5), row("derive --version", ["--version"], 5),
+            row('derive verify "x = x"', ["verify", "x = x"], 5)]
+    targets = {"derive --help": ("× sympy", 0.25), "derive --version": ("× sympy", 0.25),
+               'derive verify "x = x"': ("× sympy", 1.5)}
+    if not quick:
+        rows.append(row(f"derive check, {proofs} proofs, cold", ["check"], 2, fresh_cache=True))
+        rows.append(row(f"derive check, {proofs} proofs, warm", ["check"], 3, prepare=["check"]))
+        rows.append(row(f"derive report, {proofs} proofs, PDF, cold", ["report", "-o", "out"], 2, fresh_cache=True))
+        targets.update({rows[3][0]: ("s per proof", 0.15), rows[4][0]: ("s", 2.0), rows[5][0]: ("s per proof", 0.3)})
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what':<{width}}  {'median s':>9}  {'import sympy s':>14}  {'ratio':>6}  target")
+    for label, ours, peer, _ in rows:
+        unit, goal = targets[label]
+        measured = ours / peer if unit == "× sympy" else ours / proofs if unit == "s per proof" else ours
+        verdict = "met" if measured <= goal else "NOT met"
+        print(f"{label:<{width}}  {ours:9.3f}  {peer:14.3f}  {ours / peer:6.2f}  "
+              f"{measured:.3g} {unit} (≤ {goal:g}: {verdict})")
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv[1:])
