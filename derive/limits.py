@@ -267,14 +267,17 @@ def _outcome(data: bytes, status: int, usage, memory_mb, cpu_seconds) -> Outcome
 
 
 def _before_fork():
-    """Flush the output buffers (so the worker's copy starts empty) and import what SymPy imports late.
+    """Flush the output buffers (so the worker's copy starts empty) and import what SymPy and NumPy import late.
 
-    SymPy imports ``sympy.tensor.tensor`` at the first ``Add`` it builds (tens of
-    milliseconds).  Done once here, the workers inherit it, and the parent does
-    not pay it again when it unpickles a result.
+    SymPy imports ``sympy.tensor.tensor`` at the first ``Add`` it builds, NumPy
+    ``numpy.random`` at its first use (tens of milliseconds each).  Done once here,
+    the workers inherit them, and the parent does not pay again when it unpickles
+    a result.
     """
     if "sympy" in sys.modules:
         import sympy.tensor.tensor  # noqa: F401
+    if "numpy" in sys.modules:  # NumPy 2 loads numpy.random on first use: once here, not in every worker
+        import numpy.random  # noqa: F401
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

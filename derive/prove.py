@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .certify import sign_at
 from .extrema import Undecided, extremum
 from .lang import with_domains
 from .limits import StepTimeout, time_limit
@@ -176,6 +175,7 @@ def _decide_minimum(steps, low, rel, x):
     """Turn the exact infimum ``low`` of the margin into an Attempt (certified sign of its value)."""
     strict = rel in ("<", ">")
     value = low.value
+    from .certify import sign_at  # arb, imported when a sign is certified, not at start-up
     sign = 1 if value == sp.oo else -1 if value == -sp.oo else sign_at(value, {})
     if sign is None:
         return None

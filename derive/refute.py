@@ -26,7 +26,6 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .certify import sign_at, value_at
 from .numeric.evaluate import numpy_function
 from .numeric.search import FLOAT_LIMIT, admissible, candidate_points, contains, rank_points
 from .ops import kinks
@@ -68,6 +67,7 @@ def certify_point(lhs, rhs, rel, point, domains=None, how="") -> Counterexample 
     >>> certify_point(x**2, sp.Abs(x), ">=", {x: sp.Integer(2)}) is None
     True
     """
+    from .certify import sign_at, value_at  # arb, imported when a point is certified, not at start-up
     domains = domains or {}
     if not all(contains(domains.get(s.name), v) and admissible(s, v) for s, v in point.items()):
         return None
@@ -85,6 +85,7 @@ def certify_point(lhs, rhs, rel, point, domains=None, how="") -> Counterexample 
 
 
 def _is_zero(expr, point) -> bool:
+    from .certify import sign_at
     try:
         return sign_at(expr, point, exact_zero=False) in (0, None)  # at the kink, or not shown away from it
     except (ValueError, ArithmeticError, TypeError):

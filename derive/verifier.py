@@ -48,7 +48,6 @@ from .limits import StepTimeout, run_limited, valid_seconds
 from .numeric import check_relation
 from .ops import OPS, op_of
 from .prove import Attempt, by_boxes, max_cases, one_variable, prove_zero, sign_rules, translation_reduced
-from .certify.polynomial import decide_polynomial
 from .refute import Counterexample, certify_point, find_counterexample
 from .render.printing import text
 from .steps import Step, at_point, eq, phrase
@@ -282,6 +281,7 @@ def _certified(verdict, lhs, rhs, rel, domains):
     :class:`~derive.refute.Counterexample` when a model or box point is
     certified to violate it; else False.
     """
+    from .certify.polynomial import decide_polynomial  # Z3, imported when it is asked
     result = decide_polynomial(lhs, rhs, rel, domains)
     if result.status == "proved":
         verdict.steps.append(Step(phrase("no real point satisfies the domains and ", lhs, f" {_NEGATED[rel]} ", rhs),
