@@ -28,6 +28,10 @@ EXIT_BAD_INPUT = 2
 EXIT_UNKNOWN = 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 PROOF_SECONDS_ENV = "DERIVE_PROOF_SECONDS"
+CACHE_HELP = ("Verdicts are cached in $DERIVE_CACHE_DIR, else $XDG_CACHE_HOME/derive, else ~/.cache/derive "
+              "(delete it at any time), keyed by the sources of derive and of the proof, the versions of "
+              "Python, SymPy, NumPy, mpmath, python-flint and matplotlib, and the time limit; unknown "
+              "verdicts are never cached. A verdict from the cache is marked 'cached'.")
 _OPTION_LIKE = re.compile(r"--?[A-Za-z][A-Za-z0-9_-]*(=.*)?\Z", re.S)
 
 
@@ -85,15 +89,18 @@ def _parser():
                        description="Run one proof and print its statement, steps, evidence and verdict.")
     s.add_argument("id", help="a proof id (see derive list)")
     c = sub.add_parser("check", help="run the proofs; exit 0 when every verdict is the expected one",
-                       description="Run the catalogue (or the given proofs) and print verdicts and evidence.")
+                       description="Run the catalogue (or the given proofs) and print verdicts and evidence.",
+                       epilog=CACHE_HELP)
     c.add_argument("ids", nargs="*", metavar="ID", help="proof ids (default: all)")
     c.add_argument("--json", action="store_true", help="print the results as JSON")
+    c.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     r = sub.add_parser("report", help="write the LaTeX/PDF report of the catalogue (the main job)",
                        description="Run the proofs, draw the figures, and write DIR/derive-report.tex and, "
-                                   "when TeX Live is installed, DIR/derive-report.pdf.")
+                                   "when TeX Live is installed, DIR/derive-report.pdf.", epilog=CACHE_HELP)
     r.add_argument("ids", nargs="*", metavar="ID", help="proof ids (default: all)")
     r.add_argument("-o", "--output", default="reports", metavar="DIR", help="output folder (default: reports/)")
     r.add_argument("--title", default=None, help="the report's title")
+    r.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     mode = r.add_mutually_exclusive_group()
     mode.add_argument("--no-pdf", dest="pdf", action="store_const", const="no", default="auto",
                       help="write the .tex and figures only")
@@ -155,7 +162,12 @@ def cmd_verify(args):
 
 def cmd_grad(args):
     if args.shape or args.labels:  # a matrix expression: derive.matrix
-        return _matrix_grad(args)
+        from .matrix.cli import run_grad
+        report, reason = run_grad(args)
+        if report is None:
+            return _fail(f"could not finish: {reason}", EXIT_UNKNOWN)
+        _say(json_dumps(report, indent=2) if args.json else report["text"])
+        return 0 if report["passed"] else EXIT_UNKNOWN
     from .limits import run_limited
     from .lang import parse_expression
     from .symbols import valid_name
@@ -195,91 +207,6 @@ def _grad_report(expr, wrt):
             "check": evidence.as_dict()}
 
 
-MAX_FD_ENTRIES, MAX_EXACT_ENTRIES = 1000, 200  # parameter entries for finite differences; all entries, exactly
-
-
-def _matrix_grad(args):
-    """``derive grad EXPR --shape …``: the matrix reverse pass, finite differences, an exact check when small.
-
-    An exact check that does not finish in time is reported and not counted.
-    """
-    from .limits import run_limited
-    from .matrix.checks import default_sizes
-    from .matrix.parse import matrix_graph, parse_shape
-    from .matrix.shapes import ShapeError, concrete
-    if not args.shape:
-        raise ValueError("--labels needs the variables' shapes: declare each one with --shape NAME=ROWS,COLS")
-    shapes = {}
-    for declared in args.shape:
-        name, shape = parse_shape(declared)
-        if name in shapes:
-            raise ValueError(f"{name!r} has two --shape declarations")
-        shapes[name] = shape
-    wrt = list(dict.fromkeys(args.wrt))
-    g, f = matrix_graph(args.expr, shapes, wrt, args.labels)
-    try:  # the instantiated sizes: ShapeError past MAX_ENTRIES in a node
-        sizes = {n.name: concrete(n.shape, default_sizes(g)) for n in g.nodes}
-        count = sum(r * c for name, (r, c) in sizes.items() if name in wrt)
-        if count > MAX_FD_ENTRIES:
-            raise ShapeError(f"the parameters have {count} entries (limit {MAX_FD_ENTRIES})")
-        skipped = None
-    except ShapeError as exc:
-        skipped = f"{exc}; name the dimensions (W=m,n) to check at small sizes"
-    outcome = run_limited(_matrix_report, g, f, wrt, shapes, skipped is None, timeout=30.0)
-    if not outcome.ok:
-        return _fail(f"could not finish: {outcome.reason}", EXIT_UNKNOWN)
-    report = outcome.value
-    if skipped:
-        report["unfinished"].append({"method": "finite differences, matrix entries", "reason": skipped})
-        report["text"] += f"\ncheck: not run: {skipped}"
-    elif sum(r * c for r, c in sizes.values()) <= MAX_EXACT_ENTRIES:
-        exact = run_limited(_matrix_exact, g, f, wrt, timeout=30.0)
-        if exact.ok:
-            report["checks"].append(exact.value.as_dict())
-            report["text"] += f"\nexact check: {exact.value}\n  {exact.value.detail}"
-        else:
-            report["unfinished"].append({"method": "exact, entry by entry", "reason": exact.reason})
-            report["text"] += f"\nexact check: not finished ({exact.reason}), not counted"
-    report["passed"] = bool(report["checks"]) and all(c["passed"] for c in report["checks"])
-    _say(json_dumps(report, indent=2) if args.json else report["text"])
-    return 0 if report["passed"] else EXIT_UNKNOWN
-
-
-def _matrix_report(g, f, wrt, shapes, check):
-    from .matrix.printing import mat_text
-    from .matrix.shapes import shape_text
-    from .render.printing import text
-    from .symbols import symbol
-    d = g.grad(f, [g[w] for w in wrt])
-    lines = ["graph (a node for each quantity a textbook names):", *("  " + s for s in str(g).splitlines())]
-    for n in g.nodes:
-        if n.distribution is not None:
-            lines.append(f"  labels {n.name}: each {('column', 'row')[n.distribution]} sums to 1")
-    out = text(symbol(d.output))
-    lines.append(f"reverse pass (adjoints, x̄ = ∂{out}/∂x, each of the shape of x):")
-    lines += [f"  {a}" for a in d.program]
-    lines.append("gradient:")
-    lines += ["  " + line for line in str(d).splitlines()]
-    checks = []
-    if check:
-        evidence = d.check()
-        checks.append(evidence.as_dict())
-        lines += [f"check: {evidence}", f"  {evidence.detail}"]
-    forms = dict(zip(d.wrt, (d.expr,) if d.single else d.expr))
-    return {"text": "\n".join(lines), "expression": mat_text(d.closed_forms[f]), "wrt": list(wrt),
-            "shapes": {name: [x if isinstance(x, int) else x.name for x in shape] for name, shape in shapes.items()},
-            "labels": [n.name for n in g.nodes if n.distribution is not None],
-            "graph": str(g).splitlines(), "program": [str(a) for a in d.program],
-            "gradient": {w: {"expr": mat_text(forms[w]), "in_nodes": mat_text(d.adjoint_values[w]),
-                             "shape": shape_text(g.node(w).shape)} for w in d.wrt},
-            "checks": checks, "unfinished": []}
-
-
-def _matrix_exact(g, f, wrt):
-    from .matrix.expand import entry_check
-    return entry_check(g.grad(f, [g[w] for w in wrt]))
-
-
 def cmd_list(args):
     from .catalogue import discover
     registry = discover()
@@ -310,39 +237,42 @@ def cmd_show(args):
 
 def cmd_check(args):
     import time
-    from .catalogue import discover, get, run_many
+    from .cache import open_cache, run_proofs
+    from .catalogue import discover, get
     timeout = _proof_seconds()
     registry = discover()
     ids = args.ids or list(registry)
     for pid in ids:
         get(pid)
     start = time.perf_counter()
+    cache = open_cache(enabled=not args.no_cache)
     width = max(len(pid) for pid in ids)
     ready, shown = {}, [0]
 
-    def show_ready(index, result):  # rows in catalogue order, each as soon as it can be
-        ready[index] = result
+    def show_ready(index, result, cached):  # rows in catalogue order, each as soon as it can be
+        ready[index] = result, cached
         while not args.json and shown[0] in ready:
-            r = ready[shown[0]]
+            r, from_cache = ready[shown[0]]
             ok = "✓" if r.as_expected else "✗"
             verdict = r.status + ("*" if r.erratum else "")
-            _say(f"{r.id:<{width}}  {verdict:<13} {ok} {_evidence_summary(r):<58.58} {r.seconds:5.1f}",
-                  flush=True)
+            seconds = "cached" if from_cache else f"{r.seconds:6.1f}"
+            _say(f"{r.id:<{width}}  {verdict:<13} {ok} {_evidence_summary(r):<58.58} {seconds}", flush=True)
             shown[0] += 1
 
     if not args.json:
-        _say(f"{'id':<{width}}  {'verdict':<13} {'':1} {'evidence':<58} {'s':>5}")
-    results = run_many(ids, timeout=timeout, on_result=show_ready)
+        _say(f"{'id':<{width}}  {'verdict':<13} {'':1} {'evidence':<58} {'s':>6}")
+    results, cached = run_proofs(ids, cache, timeout=timeout, on_result=show_ready)
     bad = [r for r in results if not r.as_expected]
     if args.json:
-        _say(json_dumps([r.as_dict() for r in results], indent=2))
+        _say(json_dumps([{**r.as_dict(), "cached": c} for r, c in zip(results, cached)], indent=2))
     else:
         counts = {s: sum(r.status == s for r in results) for s in ("proved", "refuted", "supported",
                                                                      "demonstrated", "unknown")}
         shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         errata = sum(r.erratum for r in results)
         _say(f"{len(results)} proofs: {shown}; {errata} errata in the seed (marked *); "
-              f"{len(results) - len(bad)} as expected; {time.perf_counter() - start:.1f} s")
+              f"{len(results) - len(bad)} as expected; {sum(cached)} from the cache; "
+              f"{time.perf_counter() - start:.1f} s" + ("" if cache.on or args.no_cache else f" ({cache.reason})"))
         for r in bad:
             _say(f"NOT AS EXPECTED: {r.id}: expected {r.expected}, got {r.status}: {r.reason}")
     return 0 if not bad else 1
@@ -374,8 +304,9 @@ def cmd_report(args):
         shown = ", ".join(f"U+{ord(c):04X}" for c in missing)
         raise ValueError(f"the report's fonts have no glyph for {shown} in the title")
 
+    from .cache import open_cache
     outcome = make_report(args.output, args.ids, title=title, pdf=args.pdf, progress=progress,
-                          timeout=timeout)
+                          timeout=timeout, cache=open_cache(enabled=not args.no_cache))
     for path in outcome.written:
         _say(f"wrote {path}")
     results = outcome.results

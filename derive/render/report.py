@@ -392,16 +392,20 @@ def _render_figures(ids, progress):
 
 
 def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", progress=None,
-                timeout=None) -> ReportOutcome:
+                timeout=None, cache=None) -> ReportOutcome:
     """Run the proofs, draw the figures, write ``.tex`` (and, with TeX, ``.pdf``) into ``directory``.
 
     ``pdf`` is "auto" (compile when TeX is installed), "yes" (a missing TeX is
     an error) or "no".  ``timeout`` is the wall-clock limit of one proof
-    (default: the catalogue's).  Nothing is written until everything is ready,
-    and the writing itself holds Ctrl-C and SIGTERM until it is done, so an
-    interrupted run leaves the folder as it was or complete.
+    (default: the catalogue's).  ``cache``, a :class:`derive.cache.ResultCache`
+    (default: none), gives the verdicts it holds (their progress lines say
+    "(cached)") and keeps the new ones; the .tex is the same either way.
+    Nothing is written until everything is ready, and the writing itself holds
+    Ctrl-C and SIGTERM until it is done, so an interrupted run leaves the
+    folder as it was or complete.
     """
-    from ..catalogue import discover, run_many
+    from ..cache import run_proofs
+    from ..catalogue import PROOF_SECONDS, discover
     progress = progress or (lambda message: None)
     registry = discover()
     ids = list(ids) if ids else list(registry)
@@ -411,8 +415,9 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
     folder = OutputFolder(directory)
     folder.check(_output_names(set(ids)))  # before the work: a folder that cannot take it fails now
     progress(f"running {len(ids)} proofs")
-    limit = {} if timeout is None else {"timeout": timeout}
-    results = run_many(ids, on_result=lambda i, r: progress(f"[{i + 1}/{len(ids)}] {r.id}: {r.status}"), **limit)
+    results, _ = run_proofs(ids, cache, timeout=PROOF_SECONDS if timeout is None else timeout,
+                            on_result=lambda i, r, cached: progress(f"[{i + 1}/{len(ids)}] {r.id}: {r.status}"
+                                                                    + (" (cached)" if cached else "")))
     figure_files = _render_figures(set(ids), progress)
     by_proof = {}
     for name, _, proof_id, caption in figure_files:
