@@ -17,6 +17,7 @@ Outcome(ok=True, value=6, reason='')
 """
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import pickle
@@ -28,8 +29,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "run_limited_many", "valid_seconds",
-           "MAX_SECONDS"]
+__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "run_limited_many", "start_limited", "Started",
+           "preload", "valid_seconds", "MAX_SECONDS"]
 
 MAX_SECONDS = 24 * 3600  # the longest time limit accepted anywhere: a day
 
@@ -266,14 +267,32 @@ def _outcome(data: bytes, status: int, usage, memory_mb, cpu_seconds) -> Outcome
     return Outcome(False, reason=f"worker exited with status {os.WEXITSTATUS(status)} and no result")
 
 
+_PRELOAD: list = []  # modules to import before the next fork (see preload)
+
+
+def preload(*modules) -> None:
+    """Import the named ``modules`` in this process just before it next forks a worker.
+
+    A module that every worker imports on first use (``derive check`` runs each
+    proof in a fresh worker) is then imported once, and a process that never
+    forks (a warm cache) never pays for it.
+
+    >>> preload("json"); run_limited(len, [1, 2]).value, "json" in sys.modules
+    (2, True)
+    """
+    _PRELOAD.extend(m for m in modules if m not in _PRELOAD)
+
+
 def _before_fork():
     """Flush the output buffers (so the worker's copy starts empty) and import what SymPy and NumPy import late.
 
     SymPy imports ``sympy.tensor.tensor`` at the first ``Add`` it builds, NumPy
     ``numpy.random`` at its first use (tens of milliseconds each).  Done once here,
     the workers inherit them, and the parent does not pay again when it unpickles
-    a result.
+    a result.  So are the modules named by :func:`preload`.
     """
+    while _PRELOAD:
+        importlib.import_module(_PRELOAD.pop(0))
     if "sympy" in sys.modules:
         import sympy.tensor.tensor  # noqa: F401
     if "numpy" in sys.modules:  # NumPy 2 loads numpy.random on first use: once here, not in every worker
@@ -304,6 +323,21 @@ def run_limited(fn, *args, timeout=10.0, memory_mb=2048, cpu_seconds=None, **kwa
     >>> run_limited(pow, 2, 10, memory_mb=1024).value
     1024
     """
+    return start_limited(fn, *args, timeout=timeout, memory_mb=memory_mb, cpu_seconds=cpu_seconds,
+                         **kwargs).outcome()
+
+
+def start_limited(fn, *args, timeout=10.0, memory_mb=2048, cpu_seconds=None, **kwargs) -> Started:
+    """Start ``fn(*args, **kwargs)`` in a forked worker, as :func:`run_limited` does, and return at once.
+
+    The caller goes on with other work; :meth:`Started.outcome` waits for the
+    :class:`Outcome`, :meth:`Started.cancel` stops the worker.  The wall-clock
+    ``timeout`` counts from now.
+
+    >>> job = start_limited(pow, 2, 5)
+    >>> job.outcome().value
+    32
+    """
     timeout = valid_seconds(timeout)
     cpu_seconds = math.ceil(timeout) + 1 if cpu_seconds is None else math.ceil(cpu_seconds)
     _before_fork()
@@ -314,18 +348,44 @@ def run_limited(fn, *args, timeout=10.0, memory_mb=2048, cpu_seconds=None, **kwa
         os.close(read_fd)
         _worker(write_fd, fn, args, kwargs, memory_mb, cpu_seconds)
     os.close(write_fd)
-    data = ended = None
-    try:
-        data = _read_until(read_fd, deadline)
-        if data is not None:
-            ended = _wait_until(pid, max(deadline, time.monotonic() + _EXIT_GRACE))
-    finally:
-        os.close(read_fd)
-        if ended is None:  # timed out, lingering, or interrupted (KeyboardInterrupt, StepTimeout)
-            _kill(pid)
-    if not data and ended is None:
-        return Outcome(False, reason=f"timed out after {timeout:g} s")
-    return _outcome(data, *(ended or (0, None)), memory_mb, cpu_seconds)
+    return Started(pid, read_fd, deadline, timeout, memory_mb, cpu_seconds)
+
+
+class Started:
+    """A call running in a limited worker (:func:`start_limited`)."""
+
+    def __init__(self, pid, fd, deadline, timeout, memory_mb, cpu_seconds):
+        self.pid, self.fd, self.deadline, self.timeout = pid, fd, deadline, timeout
+        self.memory_mb, self.cpu_seconds = memory_mb, cpu_seconds
+        self._outcome = None
+        self._open = True
+
+    def outcome(self) -> Outcome:
+        """Wait for the worker (until its deadline) and give its :class:`Outcome`; the worker is reaped."""
+        if self._outcome is not None or not self._open:
+            return self._outcome or Outcome(False, reason="cancelled")
+        data = ended = None
+        try:
+            data = _read_until(self.fd, self.deadline)
+            if data is not None:
+                ended = _wait_until(self.pid, max(self.deadline, time.monotonic() + _EXIT_GRACE))
+        finally:
+            self._open = False
+            os.close(self.fd)
+            if ended is None:  # timed out, lingering, or interrupted (KeyboardInterrupt, StepTimeout)
+                _kill(self.pid)
+        if not data and ended is None:
+            self._outcome = Outcome(False, reason=f"timed out after {self.timeout:g} s")
+        else:
+            self._outcome = _outcome(data, *(ended or (0, None)), self.memory_mb, self.cpu_seconds)
+        return self._outcome
+
+    def cancel(self) -> None:
+        """Stop the worker if it still runs (SIGKILL) and reap it; nothing once its outcome is in."""
+        if self._open:
+            self._open = False
+            os.close(self.fd)
+            _kill(self.pid)
 
 
 @dataclass

@@ -238,3 +238,25 @@ def test_edge_labels_fall_back_when_too_long():
     h = g.let("h", x + x ** 3 * sigmoid(x) ** 2)
     label = graphs._edge_label(g, h, x)
     assert label == r"$\partial h/\partial x$"
+
+
+def test_the_report_draws_its_figures_in_a_worker_exactly_as_here(monkeypatch):
+    from derive import limits
+    from derive.render import report
+    ids = {"sigmoid-derivative-max", "learning-rate-quadratic"}
+    here = report._render_figures(report._figure_specs(ids))
+    assert [name for name, _ in here] == ["figures/learning-rate.pdf", "figures/sigmoid.pdf"]
+    drawn = report._Figures(ids, lambda message: None)
+    assert drawn.files() == here
+    assert drawn.captions == {spec.proof: [(f"figures/{spec.name}.pdf", spec.caption)]
+                              for spec in report._figure_specs(ids)}
+
+    class Failed:  # a worker that crashed: the figures are drawn here instead
+        def outcome(self):
+            return limits.Outcome(False, reason="worker crashed (signal 9)")
+
+        def cancel(self):
+            pass
+
+    monkeypatch.setattr(limits, "start_limited", lambda *args, **kwargs: Failed())
+    assert report._Figures(ids, lambda message: None).files() == here

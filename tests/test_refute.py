@@ -161,3 +161,28 @@ def test_an_expectation_with_erfc_in_its_value_is_decided():
     assert verify("E(exp(x), x ~ Normal(0, s)) = exp(s**2/2)", ["s > 0"]).status == "proved"
     v = verify("E(exp(x), x ~ Normal(0, s)) = exp(s**2)", ["s > 0"])
     assert v.status == "refuted", (v.status, v.reason)
+
+
+def test_the_exact_fast_paths_of_the_search_agree_with_sympy():
+    """Membership, the symbols' facts and float conversion by integer arithmetic give SymPy's own answers."""
+    from itertools import product
+
+    import sympy as sp
+
+    from derive.numeric.search import _FACTS, _float, _in_rational_interval, admissible, contains
+    ends = [sp.Integer(0), sp.Integer(-1), sp.Rational(1, 3), sp.Rational(-7, 2), sp.Integer(10) ** 300, sp.oo, -sp.oo]
+    values = [sp.Integer(0), sp.Integer(-1), sp.Rational(1, 3), sp.Rational(-7, 2), sp.Rational(2, 7),
+              sp.Integer(10) ** 300, sp.Integer(10) ** 300 + 1, sp.Rational(0.1), sp.Integer(-3)]
+    for lo, hi, left, right in product(ends, ends, (False, True), (False, True)):
+        interval = sp.Interval(lo, hi, left, right)
+        for v in values:
+            expected = interval.contains(v) is sp.true
+            assert contains(interval, v) == expected
+            assert _in_rational_interval(interval, v) in (None, expected)
+    for fact, _, _ in _FACTS:
+        s = sp.Symbol("q", **{fact: True})
+        for v in values[:5] + [sp.Integer(k) for k in range(-3, 4)]:
+            assert admissible(s, v) == all(bool(test(v)) for f, test, _ in _FACTS if getattr(s, "is_" + f) is True)
+    tiny = [sp.Rational(1, 3) * sp.Integer(10) ** -300, sp.Integer(7) * sp.Integer(10) ** -320]  # normal, subnormal
+    for v in values[:5] + [sp.Rational(2**53 + 1, 2)] + tiny:
+        assert _float(v) == float(v)

@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
+from ..memo import Memo, expression_key
 from ..ops import numpy_module
 from ..ops.elementary import erfc_kernel
 from ..symbols import adjoint
@@ -41,15 +42,29 @@ def lambdify_numpy(args, exprs, *, cse=None, **kwargs):
     the namespace: a variable ``e`` stays apart from Euler's number, one
     named ``numpy`` from the module.  ``cse`` is lambdify's, or a callable
     giving (assignments, outputs) as :class:`CompiledProgram` passes.
+    The same arguments, expressions and settings give the function compiled
+    the first time (the last 512 are kept; a callable ``cse`` is never kept).
 
     >>> x = sp.Symbol('x', real=True)
     >>> f = lambdify_numpy([x], sp.erf(x) + x)
-    >>> round(float(f(np.array(1.0))), 9)
-    1.842700793
+    >>> round(float(f(np.array(1.0))), 9), f is lambdify_numpy([x], sp.erf(x) + x)
+    (1.842700793, True)
     >>> e = sp.Symbol('e', real=True)
     >>> float(lambdify_numpy([e], sp.E * e)(np.array(1.0)))
     2.718281828459045
     """
+    if callable(cse):
+        return _lambdify(args, exprs, cse, kwargs)
+    many = type(exprs) if isinstance(exprs, (list, tuple)) else None
+    key = expression_key(tuple(args), tuple(exprs) if many else exprs, many, cse, tuple(sorted(kwargs.items())))
+    return _COMPILED.get_or_make(key, lambda: _lambdify(args, exprs, cse, kwargs))
+
+
+_COMPILED = Memo(512)  # the functions lambdify made, by arguments, expressions and settings (derive.memo)
+
+
+def _lambdify(args, exprs, cse, kwargs):
+    """:func:`lambdify_numpy` without its cache."""
     exprs = float64_constants(exprs)
     pairs = cse(None)[0] if callable(cse) else []
     seen = dict.fromkeys([*args, *(s for s, _ in pairs)])

@@ -27,7 +27,9 @@ Every point lies in its variables' domains, checked exactly.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -48,6 +50,7 @@ MAX_GRID = 2500        # points of the product grid of the values
 RANDOM_POINTS = 600
 SOLVE_SECONDS = 1.0
 FLOAT_LIMIT = sp.Integer(10) ** 300  # beyond this a coordinate is evaluated by mpmath/arb only
+_FLOAT_LIMIT_INT = int(FLOAT_LIMIT)
 _FAR = sp.Integer(10) ** 400
 
 
@@ -63,13 +66,46 @@ def contains(domain, value) -> bool:
     interval = getattr(domain, "interval", domain)
     if getattr(domain, "integer", False) and not value.is_integer:
         return False
-    return bool(interval.contains(value) is sp.true)
+    inside = _in_rational_interval(interval, value)
+    return inside if inside is not None else bool(interval.contains(value) is sp.true)
 
 
-_FACTS = (("positive", lambda v: v > 0), ("negative", lambda v: v < 0), ("nonnegative", lambda v: v >= 0),
-          ("nonpositive", lambda v: v <= 0), ("nonzero", lambda v: v != 0), ("zero", lambda v: v == 0),
-          ("integer", lambda v: v.is_integer), ("even", lambda v: v.is_integer and v % 2 == 0),
-          ("odd", lambda v: v.is_integer and v % 2 == 1))
+def _in_rational_interval(interval, value):
+    """Is the rational ``value`` in ``interval``, by integer arithmetic; None unless both ends are
+    rational or infinite (then SymPy's ``Interval.contains`` decides).
+
+    The same exact answer as ``Interval.contains``, without building and
+    simplifying the relational ``And`` it evaluates (most of the time of a
+    counterexample search went there).
+
+    >>> _in_rational_interval(sp.Interval.Lopen(0, sp.Rational(1, 3)), sp.Rational(1, 3))
+    True
+    >>> _in_rational_interval(sp.Interval.Lopen(0, 1), sp.Integer(0))
+    False
+    >>> _in_rational_interval(sp.Interval(0, sp.pi), sp.Integer(1)) is None
+    True
+    """
+    if not isinstance(interval, sp.Interval) or not isinstance(value, sp.Rational):
+        return None
+    lo, hi = interval.start, interval.end
+    if not (lo.is_Rational or lo is sp.S.NegativeInfinity) or not (hi.is_Rational or hi is sp.S.Infinity):
+        return None
+    p, q = value.p, value.q  # q > 0, and so are the ends' denominators
+    above = lo is sp.S.NegativeInfinity or (p * lo.q > lo.p * q if interval.left_open else p * lo.q >= lo.p * q)
+    below = hi is sp.S.Infinity or (p * hi.q < hi.p * q if interval.right_open else p * hi.q <= hi.p * q)
+    return above and below
+
+
+_FACTS = (  # (fact, its test of a number, the same test of a rational p/q by integer arithmetic, q > 0)
+    ("positive", lambda v: v > 0, lambda p, q: p > 0),
+    ("negative", lambda v: v < 0, lambda p, q: p < 0),
+    ("nonnegative", lambda v: v >= 0, lambda p, q: p >= 0),
+    ("nonpositive", lambda v: v <= 0, lambda p, q: p <= 0),
+    ("nonzero", lambda v: v != 0, lambda p, q: p != 0),
+    ("zero", lambda v: v == 0, lambda p, q: p == 0),
+    ("integer", lambda v: v.is_integer, lambda p, q: q == 1),
+    ("even", lambda v: v.is_integer and v % 2 == 0, lambda p, q: q == 1 and p % 2 == 0),
+    ("odd", lambda v: v.is_integer and v % 2 == 1, lambda p, q: q == 1 and p % 2 == 1))
 
 
 def admissible(symbol, value) -> bool:
@@ -77,8 +113,42 @@ def admissible(symbol, value) -> bool:
 
     >>> admissible(sp.Symbol('q', nonzero=True), sp.Integer(0)), admissible(sp.Symbol('q'), sp.Integer(0))
     (False, True)
+    >>> admissible(sp.Symbol('n', odd=True), sp.Integer(-3)), admissible(sp.Symbol('n', even=True), sp.Rational(4, 3))
+    (True, False)
     """
-    return all(bool(test(value)) for fact, test in _FACTS if getattr(symbol, "is_" + fact) is True)
+    facts = _facts_of(symbol)
+    if isinstance(value, sp.Rational):
+        return all(rational(value.p, value.q) for _, _, rational in facts)
+    return all(bool(test(value)) for _, test, _ in facts)
+
+
+@lru_cache(maxsize=1024)
+def _facts_of(symbol) -> tuple:
+    """The facts ``symbol`` carries, as rows of ``_FACTS`` (its assumptions are fixed: looked up once)."""
+    return tuple(row for row in _FACTS if getattr(symbol, "is_" + row[0]) is True)
+
+
+def _floatable(v) -> bool:
+    """``abs(v) < FLOAT_LIMIT``, exactly; for a rational by integer arithmetic."""
+    if isinstance(v, sp.Rational):
+        return abs(v.p) < _FLOAT_LIMIT_INT * v.q
+    return bool(abs(v) < FLOAT_LIMIT)
+
+
+def _float(v) -> float:
+    """``float(v)`` of an exact number below FLOAT_LIMIT; a rational's by integer division.
+
+    Both round to nearest, ties to even, so they agree wherever the result is
+    a normal float; below that (subnormal or 0) SymPy's own conversion is used.
+
+    >>> _float(sp.Rational(1, 3)) == float(sp.Rational(1, 3)), _float(sp.Integer(10)**-320 * 7)
+    (True, 7e-320)
+    """
+    if isinstance(v, sp.Rational):
+        f = v.p / v.q
+        if abs(f) >= sys.float_info.min:
+            return f
+    return float(v)
 
 
 def _rational(v):
@@ -193,7 +263,8 @@ def _random(rng, domain, m, integer):
         elif math.isfinite(fhi):
             v = fhi - scale * rng.random()
         else:
-            v = scale * rng.choice((-1.0, 1.0)) * rng.random()
+            sign = (-1.0, 1.0)[rng.integers(0, 2)]  # the draw of rng.choice((-1.0, 1.0)), without making an array
+            v = scale * sign * rng.random()
         v = round(v) if integer else v
         exact = sp.Integer(int(v)) if integer else sp.Rational(v)
         if contains(domain, exact):
@@ -221,10 +292,11 @@ def candidate_points(exprs, symbols, domains, *, seed=0, n_random=RANDOM_POINTS)
     if any(not pool[s] for s in symbols):
         return []
     points, seen = [], set()
+    constrained = [s for s in symbols if _facts_of(s)]  # admissible() holds for the others at any value
 
     def add(p):
         key = tuple(p[s] for s in symbols)
-        if key not in seen and all(admissible(s, p[s]) for s in symbols):
+        if key not in seen and all(admissible(s, p[s]) for s in constrained):
             seen.add(key)
             points.append(p)
 
@@ -244,8 +316,9 @@ def candidate_points(exprs, symbols, domains, *, seed=0, n_random=RANDOM_POINTS)
     for s in symbols:  # each special value with the others random
         for v in values[s]:
             add({t: v if t == s else pool[t][rng.integers(len(pool[t]))] for t in symbols})
+    cycled = [(s, randoms[s] or values[s]) for s in symbols]
     for i in range(n_random):
-        add({s: randoms[s][i % len(randoms[s])] if randoms[s] else values[s][i % len(values[s])] for s in symbols})
+        add({s: source[i % len(source)] for s, source in cycled})
     return points
 
 
@@ -273,12 +346,13 @@ def rank_points(lhs, rhs, rel, symbols, points, *, closest=6, unevaluated=12) ->
     [{x: 1/2}]
     """
     symbols = list(symbols)
-    inside = [p for p in points if all(abs(p[s]) < FLOAT_LIMIT for s in symbols)]
-    beyond = [p for p in points if any(abs(p[s]) >= FLOAT_LIMIT for s in symbols)]
+    floatable = [all(_floatable(p[s]) for s in symbols) for p in points]
+    inside = [p for p, ok in zip(points, floatable) if ok]
+    beyond = [p for p, ok in zip(points, floatable) if not ok]
     if not inside:
         return Ranked([], [], beyond[:unevaluated])
     sampled = symbols or [sp.Symbol("_row", real=True)]
-    arrays = {s: np.array([float(p[s]) for p in inside]) for s in symbols} or {sampled[0]: np.zeros(len(inside))}
+    arrays = {s: np.array([_float(p[s]) for p in inside]) for s in symbols} or {sampled[0]: np.zeros(len(inside))}
     try:
         left = numpy_function(lhs, sampled)(arrays)
         right = numpy_function(rhs, sampled)(arrays)

@@ -154,7 +154,6 @@ def escape(text: str, mathjax: bool = False) -> str:
     """
     if mathjax:
         return str(text).translate(MATHJAX)
-    encoder = _encoder()
     out, previous = [], ""
     for piece in _pieces(str(text)):
         char = piece[0]
@@ -172,9 +171,15 @@ def escape(text: str, mathjax: bool = False) -> str:
         elif char in LIGATURE_BREAK and previous == char:
             out.append("{}" + char)
         else:
-            out.append(encoder.unicode_to_latex(char))
+            out.append(_converted(char))
         previous = char
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _converted(char: str) -> str:
+    """pylatexenc's LaTeX for one character, kept: its encoder costs more than the rest of :func:`escape`."""
+    return _encoder().unicode_to_latex(char)
 
 
 def math_char(char: str) -> str:

@@ -17,6 +17,8 @@ True
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 from ..lang.texmacros import MACROS
@@ -34,8 +36,13 @@ SPACE_PT = {",": 1.9, ";": 3.4, ":": 2.5, "!": -1.9, " ": 3.7, "quad": 11.0, "qq
 RELATION_MACROS = {k for k, m in MACROS.items() if m.kind == "symbol" and m.text in "≤≥≠≈∼≃≡∝≪≫≺≻∈∉⊂⊆→←⇒⇐⇔↔⟺⟹⟸↦⟶"}
 
 
+@lru_cache(maxsize=8192)
 def width(tex: str) -> float:
-    """The estimated display width in points of the maths ``tex``."""
+    """The estimated display width in points of the maths ``tex``.
+
+    A pure function of the text, kept for the texts already measured: breaking
+    a long step measures the same pieces again and again.
+    """
     return _items(read(tex).items, 1.0)
 
 

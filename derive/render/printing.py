@@ -25,6 +25,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from .escape import escape
+from ..memo import Memo, expression_key
 from ..ops import OPS
 from ..symbols import NAME_RE, is_adjoint, primal
 
@@ -348,7 +349,16 @@ def text(expr) -> str:
 def latex(expr) -> str:
     """LaTeX for a SymPy object (maths mode, no delimiters).
 
+    The LaTeX of an expression already printed is kept (the last 4096, by
+    :func:`derive.memo.expression_key`): a report prints each step's parts
+    several times while fitting it to the page.
+
     >>> latex(sp.Symbol('w_1', real=True)**2)
     'w_{1}^{2}'
     """
-    return TexPrinter().doprint(expr)
+    if not isinstance(expr, sp.Basic):  # a mutable matrix, a Python number: printed each time
+        return TexPrinter().doprint(expr)
+    return _PRINTED.get_or_make(expression_key(expr), lambda: TexPrinter().doprint(expr))
+
+
+_PRINTED = Memo(4096)

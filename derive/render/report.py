@@ -379,16 +379,47 @@ def _output_names(ids):
     return [f"{FIGURE_DIR}/{spec.name}.pdf" for spec in _figure_specs(ids)] + [TEX_NAME, PDF_NAME]
 
 
-def _render_figures(ids, progress):
-    """(relative name, bytes, proof id, caption) for every figure of the proofs in ``ids``."""
+def _render_figures(specs):
+    """(relative name, bytes) of each figure of ``specs``, drawn here."""
     from .figures import render
-    out = []
     with scratch_folder("derive-figures-") as tmp:
-        for spec in _figure_specs(ids):
-            progress(f"figure {spec.name}")
-            path = render(spec, tmp)
-            out.append((f"{FIGURE_DIR}/{spec.name}.pdf", path.read_bytes(), spec.proof, spec.caption))
-    return out
+        return [(f"{FIGURE_DIR}/{spec.name}.pdf", render(spec, tmp).read_bytes()) for spec in specs]
+
+
+class _Figures:
+    """The report's figures, drawn in a worker while the proofs run and the .tex is built.
+
+    Drawing them is a fifth of a report's time and needs nothing the proofs
+    compute; the worker is forked from this process, so it draws exactly
+    what this process would.  Should it fail (a limit, a crash, an error in
+    a drawing), :meth:`files` draws them here, so any error is raised as it
+    would be without the worker.
+    """
+
+    def __init__(self, ids, progress):
+        from ..limits import start_limited
+        self.specs = _figure_specs(ids)
+        progress(f"drawing {len(self.specs)} figures: " + ", ".join(spec.name for spec in self.specs))
+        self._job = start_limited(_render_figures, self.specs, timeout=FIGURE_SECONDS, memory_mb=None)
+
+    @property
+    def captions(self) -> dict:
+        """{proof id: [(relative name, caption), …]}, what :func:`build_tex` needs of the figures."""
+        by_proof = {}
+        for spec in self.specs:
+            by_proof.setdefault(spec.proof, []).append((f"{FIGURE_DIR}/{spec.name}.pdf", spec.caption))
+        return by_proof
+
+    def files(self) -> list:
+        """[(relative name, bytes), …] in the catalogue's order, once the worker is done."""
+        outcome = self._job.outcome()
+        return outcome.value if outcome.ok else _render_figures(self.specs)
+
+    def cancel(self):
+        self._job.cancel()
+
+
+FIGURE_SECONDS = 600.0  # a backstop for the figure worker only; past it the figures are drawn here
 
 
 def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", progress=None,
@@ -414,24 +445,25 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
             raise KeyError(f"no proof with id {pid!r}; `derive list` shows them")
     folder = OutputFolder(directory)
     folder.check(_output_names(set(ids)))  # before the work: a folder that cannot take it fails now
-    progress(f"running {len(ids)} proofs")
-    results, _ = run_proofs(ids, cache, timeout=PROOF_SECONDS if timeout is None else timeout,
-                            on_result=lambda i, r, cached: progress(f"[{i + 1}/{len(ids)}] {r.id}: {r.status}"
-                                                                    + (" (cached)" if cached else "")))
-    figure_files = _render_figures(set(ids), progress)
-    by_proof = {}
-    for name, _, proof_id, caption in figure_files:
-        by_proof.setdefault(proof_id, []).append((name, caption))
-    tex = build_tex(results, title=title, figures=by_proof)
+    figures = _Figures(set(ids), progress)
+    try:
+        progress(f"running {len(ids)} proofs")
+        results, _ = run_proofs(ids, cache, timeout=PROOF_SECONDS if timeout is None else timeout,
+                                on_result=lambda i, r, cached: progress(f"[{i + 1}/{len(ids)}] {r.id}: {r.status}"
+                                                                        + (" (cached)" if cached else "")))
+        tex = build_tex(results, title=title, figures=figures.captions)
+        figure_files = figures.files()
+    finally:
+        figures.cancel()  # after an error or Ctrl-C: stop the worker (nothing once it is done)
     compiled, status = None, "skipped"
     if pdf != "no":
         if latexmk_available() and has_cjk():
             progress("compiling the PDF (latexmk, pdflatex)")
-            compiled = compile_pdf(tex, [(n, b) for n, b, _, _ in figure_files])
+            compiled = compile_pdf(tex, figure_files)
             status = "written" if compiled.ok else "failed"
         else:
             status = "no TeX"
-    files = {name: data for name, data, _, _ in figure_files}
+    files = dict(figure_files)
     files[TEX_NAME] = tex.encode("utf-8")
     if compiled is not None and compiled.ok:
         files[PDF_NAME] = compiled.pdf
