@@ -6,7 +6,8 @@ one-line error on stderr and exit status 2, never a traceback.
 Exit statuses: 0 proved, 1 refuted, 2 bad input, 3 unknown, 4 supported (numeric
 agreement only, which is not a proof);
 130 after Ctrl-C, 143 after SIGTERM and 129 after SIGHUP (each stops TeX and
-the workers, and writes nothing half-done).
+the workers, and writes nothing half-done); 141, quietly, when the reader of
+standard output has gone (``derive list | head -1``).
 
 ``DERIVE_PROOF_SECONDS`` sets the wall-clock limit of one proof in ``derive
 check`` and ``derive report`` (default 60 s); a proof that overruns it is
@@ -27,6 +28,7 @@ from .render.terminal import json_dumps, visible
 EXIT_BAD_INPUT = 2
 EXIT_UNKNOWN = 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell tool gives when its reader goes
 PROOF_SECONDS_ENV = "DERIVE_PROOF_SECONDS"
 CACHE_HELP = ("Verdicts are cached in $DERIVE_CACHE_DIR, else $XDG_CACHE_HOME/derive, else ~/.cache/derive "
               "(delete it at any time), keyed by the sources of derive and of the proof, the versions of "
@@ -125,6 +127,15 @@ def _parser():
 def _fail(message, status=EXIT_BAD_INPUT):
     print(f"derive: error: {visible(message)}", file=sys.stderr)
     return status
+
+
+def _reader_gone():
+    """Stop quietly when standard output's reader has closed the pipe (status 141, as after SIGPIPE)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's flush then writes nowhere
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _say(text="", file=None, **kwargs):
@@ -335,37 +346,6 @@ def cmd_audit(args):
 COMMANDS = {"audit": cmd_audit, "report": cmd_report, "verify": cmd_verify, "grad": cmd_grad, "list": cmd_list, "show": cmd_show, "check": cmd_check}
 
 
-# The re-executed interpreter runs this with ``-c``: it sets the import path before importing
-# anything that is not built in, so no module in the working folder can shadow a real one.
-_BOOT = ("import sys; n = int(sys.argv[1]); sys.path[:] = sys.argv[2:2 + n]; del sys.argv[1:2 + n]; "
-         "from derive.cli import main; sys.exit(main())")
-
-
-def _safe_path():
-    """This interpreter's import path without the working folder ('' or its absolute name).
-
-    The working folder stays only when derive itself is imported from it (a
-    developer's checkout run as ``python -m derive``).
-    """
-    here = os.getcwd()
-    own = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return [entry for entry in sys.path
-            if entry and (os.path.abspath(entry) != here or own == here)]
-
-
-def _with_fixed_hash_seed():
-    """Re-run this command with PYTHONHASHSEED=0, so every run prints and writes the same.
-
-    Not as ``python -m derive``, which puts the working folder first on the
-    import path (a ``sympy.py`` in a downloaded folder of notes would run):
-    the new interpreter gets this one's import path, less the working folder.
-    """
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        path = _safe_path()
-        os.execve(sys.executable, [sys.executable, "-c", _BOOT, str(len(path)), *path, *sys.argv[1:]], env)
-
-
 class Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP, raised like Ctrl-C so that the same cleanup runs (TeX and workers stopped)."""
 
@@ -390,8 +370,9 @@ def main(argv=None) -> int:
     before anything heavy is imported.
     """
     args = _parser().parse_args(argv)
-    if argv is None and args.command is not None:
-        _with_fixed_hash_seed()
+    if argv is None and args.command is not None:  # python -m derive (the script re-executes in derive.launch)
+        from .launch import with_fixed_hash_seed
+        with_fixed_hash_seed()
     if threading.current_thread() is not threading.main_thread():
         return _main(args)
     previous = {signum: signal.signal(signum, _on_terminate) for signum in TERMINATING}
@@ -415,7 +396,9 @@ def _main(args) -> int:
     from .ops import MissingRule
     from .symbols import BadName
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader that has gone is seen here, not in the interpreter's exit
+        return status
     except KeyError as exc:  # an unknown proof id
         return _fail(str(exc.args[0]) if exc.args else "unknown key")
     except (ParseError, BadName, GraphError, MissingRule, ValueError) as exc:
@@ -424,6 +407,8 @@ def _main(args) -> int:
         return _fail(str(exc), exc.status)
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:  # derive … | head: the reader has gone, which is no error of ours
+        return _reader_gone()
     except Exception as exc:  # a bug: still one line, never a traceback
         return _fail(f"internal error ({type(exc).__name__}: {str(exc)[:200]})", EXIT_UNKNOWN)
 

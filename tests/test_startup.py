@@ -90,3 +90,79 @@ main()
                        env={**env, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL, timeout=600)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[:2] == ["execve with PYTHONHASHSEED 0", "[]"]
+
+
+def test_the_script_fixes_the_hash_seed_before_argparse_is_imported():
+    """The console script (derive.launch) re-executes a command before even parsing its arguments."""
+    setup = """
+import os, sys
+def execve(path, args, env):
+    print("execve with PYTHONHASHSEED", env.get("PYTHONHASHSEED"), "argv", json.dumps(args[-2:]))
+    print(json.dumps(sorted(m for m in %r + ("argparse",) if m in sys.modules)))
+    sys.exit(0)
+os.execve = execve
+sys.argv = ["derive", "verify", "x = x"]
+from derive.launch import main
+main()
+""" % (HEAVY,)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    r = subprocess.run([sys.executable, "-c", PROBE.format(setup=setup, heavy=HEAVY)], capture_output=True,
+                       text=True, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[:2] == ['execve with PYTHONHASHSEED 0 argv ["verify", "x = x"]', "[]"]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["verify", "--help"], []],
+                         ids=["help", "version", "command help", "nothing"])
+def test_the_script_answers_help_in_one_interpreter(argv):
+    setup = """
+import os, sys
+def execve(path, args, env):
+    print("re-executed")
+    sys.exit(0)
+os.execve = execve
+sys.argv = ["derive", *%r]
+from derive.launch import main
+try:
+    main()
+except SystemExit:
+    pass
+""" % (argv,)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    r = subprocess.run([sys.executable, "-c", PROBE.format(setup=setup, heavy=HEAVY)], capture_output=True,
+                       text=True, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "re-executed" not in r.stdout and r.stdout.splitlines()[-1] == "[]", r.stdout
+
+
+SCRIPT = Path(sys.executable).with_name("derive")
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="derive is not installed as a script beside this Python")
+def test_the_installed_script_gives_the_same_verdict_with_any_hash_seed():
+    claim = ["verify", "--json", "max(diff(sigmoid(x), x), x) = 1/4"]
+    outs = []
+    for seed in (None, "1", "0"):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+        if seed is not None:
+            env["PYTHONHASHSEED"] = seed
+        r = subprocess.run([str(SCRIPT), *claim], capture_output=True, text=True, cwd=ROOT, env=env,
+                           stdin=subprocess.DEVNULL, timeout=600)
+        assert r.returncode == 0, r.stderr
+        outs.append(r.stdout)
+    assert outs[0] == outs[1] == outs[2] and json.loads(outs[0])["status"] == "proved"
+
+
+def test_a_reader_that_goes_away_is_no_error():
+    """derive list | head -1: the closed pipe ends the run quietly with 141, never 'internal error'."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        r = subprocess.run([sys.executable, "-m", "derive", "list"], stdout=write, stderr=subprocess.PIPE,
+                           text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                           stdin=subprocess.DEVNULL, timeout=600)
+    finally:
+        os.close(write)
+    assert (r.returncode, r.stderr) == (141, "")
