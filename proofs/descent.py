@@ -38,7 +38,7 @@ import sympy as sp
 from derive import softplus
 from derive.catalogue import Derivation, Proof
 from derive.render.figures import Figure
-from derive.numeric import Evidence, check_gradient, check_relation
+from derive.numeric import Evidence, check_gradient, check_relation, lambdify_numpy
 from derive.lang import Domain
 from derive.ops import derivative
 from derive.symbols import symbol
@@ -64,8 +64,8 @@ def along(f, sign):
 
 def numeric_smooth():
     """f and ∇f of SMOOTH as NumPy functions of (θ₁, θ₂)."""
-    f = sp.lambdify(TH, SMOOTH.rewrite(sp.exp), "numpy")
-    g = [sp.lambdify(TH, gv.rewrite(sp.exp), "numpy") for gv in gradient(SMOOTH)]
+    f = lambdify_numpy(TH, SMOOTH.rewrite(sp.exp))
+    g = [lambdify_numpy(TH, gv.rewrite(sp.exp)) for gv in gradient(SMOOTH)]
     return f, lambda a, b: (g[0](a, b), g[1](a, b))
 
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from ..numeric import Evidence
+from ..numeric import Evidence, lambdify_numpy
 from ..numeric.checks import GRADCHECK
 from ..ops import OPS
 from .table import TABLE
@@ -122,7 +122,7 @@ def _kink_kernels(key):
     """Float64 functions whose zeros are the kinks of the op table's function ``key`` (compiled once)."""
     from ..symbols import symbol
     s = symbol("s")
-    return tuple(sp.lambdify(s, k, "numpy") for k in OPS[key].kinks(s))  # the table's own expressions
+    return tuple(lambdify_numpy([s], k) for k in OPS[key].kinks(s))  # the table's own expressions
 
 
 def _kinked(graph, env, sizes, constants):
