@@ -13,8 +13,9 @@ Implementation notes
   pays nothing): the verifier, the certified provers (python-flint), the
   chain rule, the code generator lambdify prints with, and
   ``sympy.physics.units``, which SymPy's ``simplify`` imports on each
-  process's first call.  Importing them earlier changes no result.
+  process's first call, and ``numpy.ma``, which ``numpy.median`` imports.
+  Importing them earlier changes no result.
 """
 from derive.limits import preload
 
-preload("sympy.codegen.ast", "sympy.physics.units", "derive.certify", "derive.grad", "derive.verifier")
+preload("sympy.codegen.ast", "sympy.physics.units", "derive.certify", "derive.grad", "derive.verifier", "numpy.ma")
