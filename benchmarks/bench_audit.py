@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import IMPORT_SYMPY, run_timed
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ["zh_losses.md", "en_backprop.md", "zh_activations.md", "en_softmax.md", "zh_regularisation.md",
@@ -42,16 +42,6 @@ def build_note() -> str:
     return text + "\n"
 
 
-def timed(command, env) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
-    if proc.returncode not in (0, 1):
-        print(proc.stdout[-2000:], proc.stderr[-2000:])
-        raise SystemExit(f"{command[2:4]} failed with status {proc.returncode}")
-    timed.last = proc.stdout
-    return time.perf_counter() - start
-
-
 def main(repeat=3):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     note = build_note()
@@ -60,9 +50,10 @@ def main(repeat=3):
         path.write_text(note, encoding="utf-8")
         times, peers = [], []
         for _ in range(repeat):
-            peers.append(timed([sys.executable, "-c", "import sympy"], env))
-            times.append(timed([sys.executable, "-m", "derive", "audit", "--json", str(path)], env))
-    data = json.loads(timed.last)
+            peers.append(run_timed(IMPORT_SYMPY, env)[0])
+            seconds, out = run_timed([sys.executable, "-m", "derive", "audit", "--json", str(path)], env, ok=(0, 1))
+            times.append(seconds)
+    data = json.loads(out)
     count = data["formulas"]
     best, peer = min(times), min(peers)
     print(f"note: {len(note.encode('utf-8'))} bytes, {count} formulas, {data['read']} read, "

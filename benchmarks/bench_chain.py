@@ -38,16 +38,6 @@ def chain(n):
     return g, g.let("C", (h - y) ** 2 / 2), params
 
 
-def best_of(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
 def time_grad(n):
     """(first run, best of 3) seconds for g.grad(C, every parameter), each on a fresh graph.
 

@@ -25,8 +25,6 @@ in a subprocess three times in the same run (best).
 """
 from __future__ import annotations
 
-import gc
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,32 +37,12 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction  # noq
 
 from derive import nets  # noqa: E402
 from derive.limits import run_limited  # noqa: E402
+from timing import best_of, import_sympy_seconds  # noqa: E402
 
 MNIST = (784, 256, 10)
 SCALAR = (16, 16, 4)
 TARGET_SECONDS = 0.1
 SYMPY_LIMIT_SECONDS = 20.0
-
-
-def best_of(fn, repeat):
-    """(best seconds, last result) of ``repeat`` runs, GC collected before each."""
-    times, result = [], None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
-def import_sympy_seconds(repeat=3) -> float:
-    """Best wall-clock time of ``python -c "import sympy"`` in a fresh interpreter."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import sympy"], check=True, stdin=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def matrix_gradient():

@@ -23,20 +23,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import IMPORT_SYMPY, run_timed
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("derive")
-
-
-def timed(argv, env, cwd):
-    start = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd, stdin=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
-    if proc.returncode not in (0,):
-        raise SystemExit(f"{' '.join(map(str, argv))} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
-    return seconds, proc.stdout
 
 
 def row(label, argv, repeat, fresh_cache=False, prepare=None):
@@ -46,13 +38,13 @@ def row(label, argv, repeat, fresh_cache=False, prepare=None):
         env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
         env["DERIVE_CACHE_DIR"] = str(Path(work) / "cache")
         if prepare:
-            timed([SCRIPT, *prepare], env, work)
+            run_timed([SCRIPT, *prepare], env, work)
         for i in range(repeat):
             if fresh_cache:
                 env["DERIVE_CACHE_DIR"] = str(Path(work) / f"cache-{i}")
-            seconds, out = timed([SCRIPT, *argv], env, work)
+            seconds, out = run_timed([SCRIPT, *argv], env, work)
             ours.append(seconds)
-            peers.append(timed([sys.executable, "-c", "import sympy"], env, work)[0])
+            peers.append(run_timed(IMPORT_SYMPY, env, work)[0])
     return label, statistics.median(ours), statistics.median(peers), out
 
 
