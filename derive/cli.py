@@ -365,14 +365,11 @@ def main(argv=None) -> int:
     """Run the command line; return the exit status.
 
     Parsing imports neither SymPy nor NumPy: ``--help``, ``--version`` and a
-    usage error answer at once.  A command then runs with a fixed hash seed;
-    when it is not fixed yet, this interpreter is replaced by one that has it,
-    before anything heavy is imported.
+    usage error answer at once.  The ``derive`` script and ``python -m
+    derive`` come here through :func:`derive.launch.main`, which has fixed
+    the hash seed of a command's interpreter first.
     """
     args = _parser().parse_args(argv)
-    if argv is None and args.command is not None:  # python -m derive (the script re-executes in derive.launch)
-        from .launch import with_fixed_hash_seed
-        with_fixed_hash_seed()
     if threading.current_thread() is not threading.main_thread():
         return _main(args)
     previous = {signum: signal.signal(signum, _on_terminate) for signum in TERMINATING}

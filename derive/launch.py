@@ -12,8 +12,10 @@ Not as ``python -m derive``, which puts the working folder first on the
 import path (a ``sympy.py`` in a downloaded folder of notes would run): the
 new interpreter gets this one's import path, less the working folder.
 
->>> runs_a_command(["verify", "x = x"]), runs_a_command(["--version"]), runs_a_command(["check", "--help"])
-(True, False, False)
+>>> runs_a_command(["verify", "x = x"]), runs_a_command(["--", "check"]), runs_a_command(["--version"])
+(True, True, False)
+>>> runs_a_command(["check", "--help"]), runs_a_command([])
+(False, False)
 """
 from __future__ import annotations
 
@@ -31,10 +33,10 @@ _HELP = frozenset(("-h", "--help"))
 def runs_a_command(argv) -> bool:
     """Whether ``argv`` (the arguments after ``derive``) names a command to run, not only help.
 
-    A word first is a command (or a usage error, which the parser reports
-    in either interpreter); options first are ``--help`` or ``--version``.
+    A word is a command (or a usage error, which the parser reports in
+    either interpreter); options alone are ``--help`` or ``--version``.
     """
-    return bool(argv) and not argv[0].startswith("-") and not _HELP.intersection(argv)
+    return any(not arg.startswith("-") for arg in argv) and not _HELP.intersection(argv)
 
 
 def safe_path() -> list:
@@ -59,7 +61,7 @@ def with_fixed_hash_seed(argv=None) -> None:
 
 
 def main() -> int:
-    """The console script: re-execute at once for a command, then parse and run it."""
+    """The console script and ``python -m derive``: re-execute at once for a command, then parse and run it."""
     if runs_a_command(sys.argv[1:]):
         with_fixed_hash_seed()
     from .cli import main as run
