@@ -28,6 +28,9 @@ PDF_NAME = "derive-report.pdf"
 COMPILE_SECONDS = 180
 MISSING = re.compile(r"^Missing character: There is no (.+?) in font (.+?)!", re.M)
 OVERFULL = re.compile(r"^Overfull \\[hv]box \(([0-9.]+)pt too (?:wide|high)\) (.*)$", re.M)
+TOC_LEVELS = ("section", "subsection", "subsubsection")
+TOC_COMMAND = re.compile(r"\\(?:(section|subsection|subsubsection)(\*?)\{|addcontentsline\{toc\}\{(\w+)\}\{"
+                         r"|(appendix)(?![A-Za-z]))")
 
 
 def has_cjk() -> bool:
@@ -118,6 +121,67 @@ def read_log(log: str) -> tuple[list, list]:
     return missing, overfull
 
 
+def toc_seed(tex: str) -> str:
+    r"""A first contents file for ``tex``: its contents entries, every page 0, so the first pass sets them.
+
+    Without it the first pass of pdflatex sets an empty table of contents,
+    every later page moves when the second sets the real one, and a third pass
+    is needed to get the page references right.  With it the first pass lays
+    the pages out as the last will (a page number and a section number sit in
+    boxes of fixed width, so which numbers are written does not matter), and
+    latexmk stops after the second.  It is a guess only: latexmk reruns until
+    the auxiliary files are stable, so an entry it misses or gets wrong costs a
+    pass, never a wrong PDF.  Given only to a document with ``\tableofcontents``
+    and hyperref (whose ``\contentsline`` takes the four arguments written).
+
+    >>> print(toc_seed("\\usepackage{hyperref}\\begin{document}\\tableofcontents\n\\section*{S}"
+    ...                "\\addcontentsline{toc}{section}{S} \\section{\\texorpdfstring{$x$}{x}} \\appendix\\section{Z}"))
+    \contentsline {section}{S}{0}{section*.0}%
+    \contentsline {section}{\numberline {1}\texorpdfstring{$x$}{x}}{0}{section.1}%
+    \contentsline {section}{\numberline {A}Z}{0}{section.A}%
+    <BLANKLINE>
+    """
+    preamble, begin, body = tex.partition("\\begin{document}")
+    if not begin or "{hyperref}" not in preamble or "\\tableofcontents" not in body:
+        return ""
+    counters, appendix, lines = [0] * len(TOC_LEVELS), False, []
+    for match in TOC_COMMAND.finditer(body):
+        level, star, added, starts_appendix = match.groups()
+        if starts_appendix:
+            counters, appendix = [0] * len(TOC_LEVELS), True
+            continue
+        title = _braced(body, match.end() - 1)
+        if title is None:
+            continue
+        if added:
+            lines.append("\\contentsline {%s}{%s}{0}{%s*.0}%%" % (added, title, added))
+            continue
+        if star:
+            continue
+        depth = TOC_LEVELS.index(level)
+        counters[depth] += 1
+        counters[depth + 1:] = [0] * (len(TOC_LEVELS) - depth - 1)
+        parts = [chr(64 + n) if appendix and k == 0 else str(n) for k, n in enumerate(counters[:depth + 1])]
+        number = ".".join(parts)
+        lines.append("\\contentsline {%s}{\\numberline {%s}%s}{0}{%s.%s}%%" % (level, number, title, level, number))
+    return "".join(line + "\n" for line in lines)
+
+
+def _braced(text: str, start: int) -> str | None:
+    """The contents of the brace group opening at ``text[start]``, or None if it is not closed."""
+    depth, k = 0, start
+    while k < len(text):
+        char = text[k]
+        if char == "\\":
+            k += 2
+            continue
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return text[start + 1:k]
+        k += 1
+    return None
+
+
 def latexmk_available() -> bool:
     return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
 
@@ -131,6 +195,9 @@ def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
     """
     with scratch_folder("derive-tex-") as build_dir:
         (build_dir / TEX_NAME).write_text(tex, encoding="utf-8")
+        seed = toc_seed(tex)
+        if seed:  # a pass fewer: see toc_seed
+            (build_dir / TEX_NAME).with_suffix(".toc").write_text(seed, encoding="utf-8")
         for name, data in figure_files:
             target = build_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import unicodedata
 
 SPECIALS = {
@@ -46,6 +47,8 @@ SPECIALS = {
 }
 LIGATURE_BREAK = "-,"  # "--" and ",," are ligatures (– and „): a {} between them keeps two characters
 CJK_RANGES = ((0x4E00, 0x9FFF), (0x3000, 0x303F), (0xFF00, 0xFFEF), (0x3400, 0x4DBF))
+CJK_RUN = re.compile("[%s]+" % "".join("%s-%s" % (chr(lo), chr(hi)) for lo, hi in CJK_RANGES))
+"""A run of characters :func:`is_cjk` holds Chinese (a regular expression)."""
 
 
 class MissingGlyph(ValueError):
@@ -64,10 +67,7 @@ def is_cjk(char: str) -> bool:
     >>> is_cjk("梯"), is_cjk("x")
     (True, False)
     """
-    if len(char) != 1:
-        return False
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in CJK_RANGES)
+    return len(char) == 1 and CJK_RUN.match(char) is not None
 
 
 def in_cjk_font(char: str) -> bool:

@@ -301,7 +301,10 @@ class TexPrinter(LatexPrinter):
     _print_Variance = _print_Expectation
 
     def _as_ordered_terms(self, expr, order=None):
-        return _positive_first(super()._as_ordered_terms(expr, order))
+        """The terms of a sum in printing order, kept (a sum is ordered again in each larger formula printed)."""
+        terms = _ORDERED.get_or_make(expression_key(expr, order or self.order),
+                                     lambda: _positive_first(super(TexPrinter, self)._as_ordered_terms(expr, order)))
+        return list(terms)
 
     def _print_Symbol(self, expr, style="plain"):
         if not (NAME_RE.match(expr.name) or is_adjoint(expr)):
@@ -362,3 +365,4 @@ def latex(expr) -> str:
 
 
 _PRINTED = Memo(4096)
+_ORDERED = Memo(4096)  # TexPrinter._as_ordered_terms

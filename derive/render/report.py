@@ -32,9 +32,10 @@ import sympy as sp
 from . import rich
 from .compile import (COMPILE_SECONDS, PDF_NAME, TEX_NAME, Compiled, compile_pdf, has_cjk,  # noqa: F401
                       interrupts_deferred, latexmk_available, scratch_folder)
-from .escape import MissingGlyph, escape, is_cjk
+from .escape import CJK_RUN, MissingGlyph, escape
 from .layout import Named, break_relation, definitions, width
 from .output import OutputFolder
+from .parallel import map_in_workers
 from .passage import locate
 from .passage import to_latex as passage_latex
 from .printing import latex
@@ -57,18 +58,7 @@ PDF_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "
 
 def _text(value) -> str:
     """Escaped text, with runs of Chinese inside the CJK environment."""
-    out, run = [], []
-    for char in escape(value):
-        if is_cjk(char):
-            run.append(char)
-            continue
-        if run:
-            out.append(r"\zh{%s}" % "".join(run))
-            run = []
-        out.append(char)
-    if run:
-        out.append(r"\zh{%s}" % "".join(run))
-    return "".join(out)
+    return CJK_RUN.sub(lambda run: r"\zh{%s}" % run.group(), escape(value))
 
 
 def _prose(markup) -> str:
@@ -295,16 +285,21 @@ def _in_full(parts, label="proof:%s", shown=None):
     """The appendix of formulas too long for a line: each named part, broken to fit.
 
     ``parts`` are (key, :class:`Named`); each links to ``label % key``, titled ``shown(key)`` (the proof id)."""
-    shown = shown or _id
-    if not parts:
+    return _in_full_appendix([row for key, named in parts for row in _in_full_rows(key, named, label, shown)])
+
+
+def _in_full_rows(key, named, label="proof:%s", shown=None) -> list:
+    """The appendix's rows for one key: its heading, then each part of ``named`` given whole."""
+    return [r"\subsection*{\hyperref[%s]{%s}}" % (label % escape(key), (shown or _id)(key))] + \
+        [r"\[%s\]" % tex for tex in definitions(named, TEXT_WIDTH - 40)]
+
+
+def _in_full_appendix(rows) -> str:
+    if not rows:
         return ""
-    rows = [r"\section{Formulas in full}",
-            r"Terms too long for one line of a derivation are named there (\(A_{1}, A_{2}, \ldots\)) and "
-            r"given here whole, broken into lines; a part named inside one is given after it."]
-    for pid, named in parts:
-        rows.append(r"\subsection*{\hyperref[%s]{%s}}" % (label % escape(pid), shown(pid)))
-        rows += [r"\[%s\]" % tex for tex in definitions(named, TEXT_WIDTH - 40)]
-    return "\n".join(rows)
+    return "\n".join([r"\section{Formulas in full}",
+                      r"Terms too long for one line of a derivation are named there (\(A_{1}, A_{2}, \ldots\)) and "
+                      r"given here whole, broken into lines; a part named inside one is given after it.", *rows])
 
 
 def _errata(results):
@@ -338,24 +333,32 @@ def why_wrong(result) -> str:
     return (proof.why_wrong if proof is not None else "") or "; ".join(result.refutations) or result.statement
 
 
-def build_tex(results, title=DEFAULT_TITLE, figures=None) -> str:
+def build_tex(results, title=DEFAULT_TITLE, figures=None, jobs=1) -> str:
     """The report's LaTeX source: deterministic for the same results, title and figures.
 
     ``figures`` maps a proof id to a list of (relative path, caption).  A
     character no font can show raises :class:`~derive.render.escape.MissingGlyph`.
+    With ``jobs`` above 1 the proofs' sections are set in that many forked
+    workers (:func:`derive.render.parallel.map_in_workers`); the text is the same.
     """
     figures = figures or {}
     body = [PREAMBLE % {"title": pdf_string(title), "subject": pdf_string(SUBJECT),
                         "keywords": pdf_string(KEYWORDS)},
             _title_page(title, results), _summary(results)]
-    parts = []
-    for r in results:
-        named = Named()
-        body.append(_proof_section(r, figures.get(r.id, ()), named))
-        if named.parts:
-            parts.append((r.id, named))
-    body += [r"\appendix", _in_full(parts), _errata(results), r"\end{document}", ""]
+    if jobs > 1 and results:
+        locate(results[0].quote)  # the source, read and kept here once: every worker inherits it
+    parts = map_in_workers(lambda r: _proof_part(r, figures.get(r.id, ())), results, jobs=jobs)
+    body += [section for section, _ in parts]
+    body += [r"\appendix", _in_full_appendix([row for _, rows in parts for row in rows]), _errata(results),
+             r"\end{document}", ""]
     return "\n".join(body)
+
+
+def _proof_part(r, figures):
+    """(the section of the proof ``r``, its rows of the appendix of formulas in full)."""
+    named = Named()
+    section = _proof_section(r, figures, named)
+    return section, _in_full_rows(r.id, named) if named.parts else []
 
 
 # -- the command -------------------------------------------------------------------------
@@ -436,7 +439,7 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
     folder as it was or complete.
     """
     from ..cache import run_proofs
-    from ..catalogue import PROOF_SECONDS, discover
+    from ..catalogue import JOBS, PROOF_SECONDS, discover
     progress = progress or (lambda message: None)
     registry = discover()
     ids = list(ids) if ids else list(registry)
@@ -451,7 +454,7 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
         results, _ = run_proofs(ids, cache, timeout=PROOF_SECONDS if timeout is None else timeout,
                                 on_result=lambda i, r, cached: progress(f"[{i + 1}/{len(ids)}] {r.id}: {r.status}"
                                                                         + (" (cached)" if cached else "")))
-        tex = build_tex(results, title=title, figures=figures.captions)
+        tex = build_tex(results, title=title, figures=figures.captions, jobs=JOBS)
         figure_files = figures.files()
     finally:
         figures.cancel()  # after an error or Ctrl-C: stop the worker (nothing once it is done)
