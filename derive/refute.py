@@ -27,7 +27,7 @@ import numpy as np
 import sympy as sp
 
 from .numeric.evaluate import numpy_function
-from .numeric.search import FLOAT_LIMIT, admissible, candidate_points, contains, rank_points
+from .numeric.search import FLOAT_LIMIT, admissible, contains, rank_candidates
 from .ops import kinks
 
 __all__ = ["Counterexample", "certify_point", "find_counterexample", "SIDE_DIGITS"]
@@ -118,9 +118,30 @@ def _zoom(lhs, rhs, rel, symbols, start, domains):
 
 def _complexity(point):
     """How hard a point is to read: digits of its numerators and denominators (0 and ±1 first)."""
+    return (*_size(point), sum(abs(v) for v in point.values()), tuple(-v for v in point.values()))
+
+
+def _size(point):
+    """The first two parts of :func:`_complexity`, in integers: digits, then height."""
     digits = sum(len(str(abs(v.p))) + len(str(v.q)) if v.is_Rational else 100 for v in point.values())
     height = sum(max(abs(v.p), v.q) if v.is_Rational else 10**9 for v in point.values())
-    return digits, height, sum(abs(v) for v in point.values()), tuple(-v for v in point.values())
+    return digits, height
+
+
+def _simplest(points, n):
+    """``sorted(points, key=_complexity)[:n]``, the SymPy parts of the key computed only for the
+    points whose integer parts (:func:`_size`) can place them among the first ``n``.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> points = [{x: sp.Integer(5)}, {x: sp.Rational(-1, 3)}, {x: sp.Integer(-5)}, {x: sp.Integer(7)}]
+    >>> _simplest(points, 2), _simplest(points, 3) == sorted(points, key=_complexity)[:3]
+    ([{x: -1/3}, {x: 5}], True)
+    """
+    if len(points) <= n:
+        return sorted(points, key=_complexity)
+    sizes = [_size(p) for p in points]
+    cut = sorted(sizes)[n - 1]  # at least n points are this simple: no point above it is among the first n
+    return sorted((p for p, size in zip(points, sizes) if size <= cut), key=_complexity)[:n]
 
 
 def _smooth_nearby(lhs, rhs, rel, point, domains):
@@ -151,11 +172,10 @@ def find_counterexample(lhs, rhs, rel, domains, *, seed=0, thorough=True) -> Cou
     """
     symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=sp.default_sort_key)
     by_symbol = {s: domains.get(s.name) for s in symbols}
-    points = candidate_points([lhs, rhs], symbols, by_symbol, seed=seed)
-    if not points:
+    ranked = rank_candidates(lhs, rhs, rel, symbols, by_symbol, seed=seed)
+    if ranked is None:
         return None
-    ranked = rank_points(lhs, rhs, rel, symbols, points)
-    simplest = sorted(ranked.violations, key=_complexity)[:MAX_CERTIFY // 4]
+    simplest = _simplest(ranked.violations, MAX_CERTIFY // 4)
     worst = [p for p in ranked.violations[:MAX_CERTIFY // 4] if p not in simplest]
     queue = [(p, "a point the formula's structure or the sampler proposed, certified with arb")
              for p in simplest + worst]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cmp_to_key, lru_cache
 
 import numpy as np
 import sympy as sp
@@ -38,7 +38,8 @@ from ..limits import StepTimeout, time_limit
 from ..ops import kinks
 from .evaluate import numpy_function
 
-__all__ = ["special_values", "candidate_points", "rank_points", "Ranked", "contains", "admissible"]
+__all__ = ["special_values", "candidate_points", "rank_points", "rank_candidates", "Ranked", "contains",
+           "admissible"]
 
 NUDGES = (sp.Rational(1, 10), sp.Rational(1, 1000), sp.Rational(1, 10**6), sp.Rational(1, 10**9),
           sp.Rational(1, 10**12))
@@ -51,7 +52,7 @@ RANDOM_POINTS = 600
 SOLVE_SECONDS = 1.0
 FLOAT_LIMIT = sp.Integer(10) ** 300  # beyond this a coordinate is evaluated by mpmath/arb only
 _FLOAT_LIMIT_INT = int(FLOAT_LIMIT)
-_FAR = sp.Integer(10) ** 400
+_FAR_INT = 10 ** 400
 
 
 def contains(domain, value) -> bool:
@@ -71,29 +72,52 @@ def contains(domain, value) -> bool:
 
 
 def _in_rational_interval(interval, value):
-    """Is the rational ``value`` in ``interval``, by integer arithmetic; None unless both ends are
-    rational or infinite (then SymPy's ``Interval.contains`` decides).
+    """Is the rational ``value`` in ``interval`` (:func:`_rational_test`); None unless both ends are
+    rational or infinite (then SymPy's ``Interval.contains`` decides: the same answer, much slower).
 
-    The same exact answer as ``Interval.contains``, without building and
-    simplifying the relational ``And`` it evaluates (most of the time of a
-    counterexample search went there).
-
-    >>> _in_rational_interval(sp.Interval.Lopen(0, sp.Rational(1, 3)), sp.Rational(1, 3))
-    True
-    >>> _in_rational_interval(sp.Interval.Lopen(0, 1), sp.Integer(0))
-    False
-    >>> _in_rational_interval(sp.Interval(0, sp.pi), sp.Integer(1)) is None
-    True
+    >>> _in_rational_interval(sp.Interval.Lopen(0, 1), sp.Integer(0)), _in_rational_interval(sp.Interval(0, sp.pi), 1)
+    (False, None)
     """
-    if not isinstance(interval, sp.Interval) or not isinstance(value, sp.Rational):
+    inside = _rational_test(interval) if isinstance(value, sp.Rational) else None
+    return None if inside is None else inside(value.p, value.q)
+
+
+def _rational_test(interval):
+    """``inside(p, q)``: is p/q (q > 0) in ``interval``, by integer arithmetic; None unless both ends
+    are rational or infinite.  An infinite end is taken as ±1/0, which every p/q is within.
+
+    >>> inside = _rational_test(sp.Interval.Lopen(0, sp.Rational(1, 3)))
+    >>> inside(1, 3), inside(0, 1), _rational_test(sp.Interval(0, sp.pi)) is None
+    (True, False, True)
+    """
+    if not isinstance(interval, sp.Interval):
         return None
-    lo, hi = interval.start, interval.end
+    lo, hi, left_open, right_open = interval.start, interval.end, interval.left_open, interval.right_open
     if not (lo.is_Rational or lo is sp.S.NegativeInfinity) or not (hi.is_Rational or hi is sp.S.Infinity):
         return None
-    p, q = value.p, value.q  # q > 0, and so are the ends' denominators
-    above = lo is sp.S.NegativeInfinity or (p * lo.q > lo.p * q if interval.left_open else p * lo.q >= lo.p * q)
-    below = hi is sp.S.Infinity or (p * hi.q < hi.p * q if interval.right_open else p * hi.q <= hi.p * q)
-    return above and below
+    (a, b), (c, d) = (lo.p, lo.q) if lo.is_Rational else (-1, 0), (hi.p, hi.q) if hi.is_Rational else (1, 0)
+    return lambda p, q: ((p * b > a * q) if left_open else (p * b >= a * q)) and (
+        (p * d < c * q) if right_open else (p * d <= c * q))
+
+
+def _membership(domain):
+    """``inside(p, q)``: :func:`contains` of the rational p/q (coprime, q > 0) in ``domain``, by
+    integer arithmetic where the ends are rational or infinite (the number is built only otherwise).
+
+    >>> from derive.lang import Domain
+    >>> inside = _membership(Domain(sp.Interval.Ropen(0, 3), integer=True))
+    >>> inside(2, 1), inside(3, 1), inside(1, 2)
+    (True, False, False)
+    >>> _membership(sp.Interval(0, sp.pi))(22, 7), _membership(None)(-5, 1)
+    (False, True)
+    """
+    if domain is None:
+        return lambda p, q: True
+    between = _rational_test(getattr(domain, "interval", domain))
+    if between is None:
+        return lambda p, q: contains(domain, sp.Rational.from_coprime_ints(p, q))
+    integer = bool(getattr(domain, "integer", False))
+    return lambda p, q: (q == 1 or not integer) and between(p, q)
 
 
 _FACTS = (  # (fact, its test of a number, the same test of a rational p/q by integer arithmetic, q > 0)
@@ -128,11 +152,11 @@ def _facts_of(symbol) -> tuple:
     return tuple(row for row in _FACTS if getattr(symbol, "is_" + row[0]) is True)
 
 
-def _floatable(v) -> bool:
-    """``abs(v) < FLOAT_LIMIT``, exactly; for a rational by integer arithmetic."""
+def _floatable(v, limit=_FLOAT_LIMIT_INT) -> bool:
+    """``abs(v) < limit`` (FLOAT_LIMIT unless told), exactly; for a rational by integer arithmetic."""
     if isinstance(v, sp.Rational):
-        return abs(v.p) < _FLOAT_LIMIT_INT * v.q
-    return bool(abs(v) < FLOAT_LIMIT)
+        return abs(v.p) < limit * v.q
+    return bool(abs(v) < limit)
 
 
 def _float(v) -> float:
@@ -167,7 +191,7 @@ def _numbers(expr):
     for node in sp.preorder_traversal(expr):
         if node.is_number and not node.is_Integer or node.is_Integer and abs(node) > 1:
             r = _rational(node) if node.is_finite else None
-            if r is not None and abs(r) < _FAR:
+            if r is not None and _floatable(r, _FAR_INT):
                 found.update((r, -r))
     return found
 
@@ -196,12 +220,21 @@ def _thresholds(expr, x, interval):
     return found
 
 
+# A sort key: ``<`` of exact numbers, of two rationals by integer arithmetic (what SymPy computes, faster).
+_EXACT = cmp_to_key(lambda a, b: -(a.p * b.q < b.p * a.q if a.is_Rational and b.is_Rational else bool(a < b)))
+
+
 def _spread(values, limit):
-    values = sorted(values)
+    """At most ``limit`` of ``values``, evenly spread over them in order, sorted.
+
+    >>> _spread([sp.pi, sp.Integer(3), sp.Rational(-1, 3), sp.Integer(4)], 3)
+    [-1/3, pi, 4]
+    """
+    values = sorted(values, key=_EXACT)
     if len(values) <= limit:
         return values
     step = (len(values) - 1) / (limit - 1)
-    return sorted({values[round(i * step)] for i in range(limit)})
+    return sorted({values[round(i * step)] for i in range(limit)}, key=_EXACT)
 
 
 def special_values(expr, x, domain, *, integer=False) -> list:
@@ -224,7 +257,7 @@ def special_values(expr, x, domain, *, integer=False) -> list:
     for b in bases:
         size = max(1, abs(b))
         values.update(b + s * d * size for d in NUDGES for s in (1, -1))
-    ordered = sorted(bases)
+    ordered = sorted(bases, key=_EXACT)
     values.update((a + b) / 2 for a, b in zip(ordered, ordered[1:]))
     for s in SCALES:
         values.update((s, -s))
@@ -238,7 +271,7 @@ def special_values(expr, x, domain, *, integer=False) -> list:
             values.update(n + sp.Rational(1, 2) for n in near)
     if integer:
         values = {sp.Integer(sp.floor(v)) for v in values} | {sp.Integer(sp.ceiling(v)) for v in values}
-    values = {v for v in values if abs(v) < _FAR and contains(interval, v)}
+    values = {v for v in values if _floatable(v, _FAR_INT) and contains(interval, v)}
     if integer:
         values = {v for v in values if v.is_integer}
     return _spread(values, MAX_VALUES)
@@ -250,7 +283,7 @@ def _random(rng, domain, m, integer):
     lo, hi = interval.inf, interval.sup
     flo = float(lo) if lo.is_finite and abs(lo) < FLOAT_LIMIT else (-math.inf if lo.is_infinite or lo < 0 else math.inf)
     fhi = float(hi) if hi.is_finite and abs(hi) < FLOAT_LIMIT else (math.inf if hi.is_infinite or hi > 0 else -math.inf)
-    out = []
+    out, inside = [], _membership(domain)
     if not math.isfinite(flo) and not math.isfinite(fhi) and flo == fhi:  # the domain lies past the floats
         return out
     for _ in range(m):
@@ -265,10 +298,9 @@ def _random(rng, domain, m, integer):
         else:
             sign = (-1.0, 1.0)[rng.integers(0, 2)]  # the draw of rng.choice((-1.0, 1.0)), without making an array
             v = scale * sign * rng.random()
-        v = round(v) if integer else v
-        exact = sp.Integer(int(v)) if integer else sp.Rational(v)
-        if contains(domain, exact):
-            out.append(exact)
+        p, q = (round(v), 1) if integer else v.as_integer_ratio()  # sp.Rational(v), exactly
+        if inside(p, q):
+            out.append(sp.Rational.from_coprime_ints(p, q))
     return out
 
 
@@ -276,50 +308,115 @@ def candidate_points(exprs, symbols, domains, *, seed=0, n_random=RANDOM_POINTS)
     """Exact candidate points {symbol: value}: the product grid of the special values (or a seeded
     sample of it), each special value with the other variables random, and random points.
 
+    The ``symbols`` are distinct; each point is new and admissible (:func:`admissible`).
+
     >>> x, y = sp.symbols('x y', real=True)
     >>> pts = candidate_points([sp.Max(x - 500, 0) * sp.Max(501 - x, 0)], [x], {})
     >>> any(500 < p[x] < 501 for p in pts)
     True
     """
     symbols = list(symbols)
+    return _points(symbols, *_candidates(exprs, symbols, domains, seed, n_random))
+
+
+_SIMPLE = (sp.Integer(0), sp.Integer(1), sp.Integer(-1), sp.Rational(1, 2), sp.Integer(2))
+
+
+def _candidates(exprs, symbols, domains, seed, n_random):
+    """(rows, columns): the points of :func:`candidate_points` as rows of value numbers, and each
+    variable's values (``columns[j][rows[i, j]]`` is the j-th coordinate of point i).
+
+    In order: the simplest points (every coordinate one of 0, ±1, 1/2, 2), the grid (or MAX_GRID
+    draws from it), each special value with the others drawn from all the values, and the random
+    values side by side; the rng draws are the same and in the same order as one call at a time.
+    """
     rng = np.random.default_rng(seed)
     expr = sp.Add(*exprs)
-    values = {s: special_values(expr, s, domains.get(s), integer=_integer(domains.get(s))) for s in symbols}
-    randoms = {s: _random(rng, domains.get(s), n_random, _integer(domains.get(s))) for s in symbols}
-    if not symbols:
-        return [{}]
-    pool = {s: values[s] + randoms[s] for s in symbols}
-    if any(not pool[s] for s in symbols):
-        return []
-    points, seen = [], set()
-    constrained = [s for s in symbols if _facts_of(s)]  # admissible() holds for the others at any value
-
-    def add(p):
-        key = tuple(p[s] for s in symbols)
-        if key not in seen and all(admissible(s, p[s]) for s in constrained):
-            seen.add(key)
-            points.append(p)
-
-    simple = (sp.Integer(0), sp.Integer(1), sp.Integer(-1), sp.Rational(1, 2), sp.Integer(2))
-    if len(symbols) <= 4:  # the simplest points first: every coordinate one of 0, ±1, 1/2, 2
-        for combo in np.ndindex(*(len(simple),) * len(symbols)):
-            p = {s: simple[i] for s, i in zip(symbols, combo)}
-            if all(contains(domains.get(s), p[s]) for s in symbols):
-                add(p)
-    size = math.prod(len(values[s]) for s in symbols)
+    values = [special_values(expr, s, domains.get(s), integer=_integer(domains.get(s))) for s in symbols]
+    randoms = [_random(rng, domains.get(s), n_random, _integer(domains.get(s))) for s in symbols]
+    k = len(symbols)
+    if not k:
+        return np.zeros((1, 0), dtype=np.int64), []
+    if any(not v and not r for v, r in zip(values, randoms)):
+        return np.zeros((0, k), dtype=np.int64), [[] for _ in symbols]
+    columns = [_Column() for _ in symbols]
+    vids = [c.number(v) for c, v in zip(columns, values)]
+    rids = [c.number(r) for c, r in zip(columns, randoms)]
+    pools = [np.concatenate((v, r)) for v, r in zip(vids, rids)]
+    blocks = []
+    if k <= 4:
+        blocks.append(_product([c.number([v for v in _SIMPLE if contains(domains.get(s), v)])
+                                for c, s in zip(columns, symbols)]))
+    size = math.prod(len(v) for v in values)
+    drawn = [j for j in range(k) if values[j]] if not 0 < size <= MAX_GRID else []
+    highs = [len(values[j]) for j in drawn] * MAX_GRID + [
+        len(pools[t]) for j in range(k) for _ in values[j] for t in range(k) if t != j]
+    draws = rng.integers(0, np.array(highs, dtype=np.int64)) if highs else np.zeros(0, dtype=np.int64)
     if 0 < size <= MAX_GRID:
-        for combo in np.ndindex(*(len(values[s]) for s in symbols)):
-            add({s: values[s][i] for s, i in zip(symbols, combo)})
+        blocks.append(_product(vids))
     else:
-        for _ in range(MAX_GRID):
-            add({s: values[s][rng.integers(len(values[s]))] if values[s] else randoms[s][0] for s in symbols})
-    for s in symbols:  # each special value with the others random
-        for v in values[s]:
-            add({t: v if t == s else pool[t][rng.integers(len(pool[t]))] for t in symbols})
-    cycled = [(s, randoms[s] or values[s]) for s in symbols]
-    for i in range(n_random):
-        add({s: source[i % len(source)] for s, source in cycled})
-    return points
+        grid = np.empty((MAX_GRID, k), dtype=np.int64)
+        grid[:] = [rids[j][0] if not values[j] else 0 for j in range(k)]
+        sample, draws = draws[:MAX_GRID * len(drawn)].reshape(MAX_GRID, len(drawn)), draws[MAX_GRID * len(drawn):]
+        for c, j in enumerate(drawn):
+            grid[:, j] = vids[j][sample[:, c]]
+        blocks.append(grid)
+    for j in range(k):  # each special value with the others random
+        others = [t for t in range(k) if t != j]
+        block = np.empty((len(values[j]), k), dtype=np.int64)
+        block[:, j] = vids[j]
+        sample, draws = draws[:block.size - len(block)].reshape(len(block), k - 1), draws[block.size - len(block):]
+        for c, t in enumerate(others):
+            block[:, t] = pools[t][sample[:, c]]
+        blocks.append(block)
+    cycle = np.arange(n_random)
+    blocks.append(np.stack([(r if len(r) else v)[cycle % len(r if len(r) else v)] for v, r in zip(vids, rids)], 1))
+    rows = np.concatenate(blocks)
+    for j, s in enumerate(symbols):
+        if _facts_of(s):  # admissible() holds for the others at any value
+            rows = rows[np.array([admissible(s, v) for v in columns[j].values], dtype=bool)[rows[:, j]]]
+    rows = np.array(list(dict.fromkeys(map(tuple, rows.tolist()))), dtype=np.int64).reshape(-1, k)
+    return rows, [c.values for c in columns]
+
+
+def _points(symbols, rows, columns) -> list:
+    """The points {symbol: value} that ``rows`` of value numbers stand for (see :func:`_candidates`).
+
+    >>> x, y = sp.symbols('x y')
+    >>> _points([x, y], np.array([[0, 1], [1, 0]]), [[sp.Integer(0), sp.pi], [sp.Integer(5), sp.Integer(7)]])
+    [{x: 0, y: 7}, {x: pi, y: 5}]
+    """
+    return [dict(zip(symbols, map(list.__getitem__, columns, row))) for row in rows.tolist()]
+
+
+class _Column:
+    """The distinct values of one variable, numbered in order of appearance (a rational by its p, q).
+
+    >>> c = _Column()
+    >>> c.number([sp.Integer(3), sp.Rational(1, 2), sp.Integer(3), sp.pi]).tolist(), c.values
+    ([0, 1, 0, 2], [3, 1/2, pi])
+    """
+
+    def __init__(self):
+        self._numbered = {}  # {key: (number, value)}, in order of appearance
+
+    def number(self, values) -> np.ndarray:
+        numbered = self._numbered
+        return np.array([numbered.setdefault((v.p, v.q) if isinstance(v, sp.Rational) else v, (len(numbered), v))[0]
+                         for v in values], dtype=np.int64)
+
+    @property
+    def values(self) -> list:
+        return [v for _, v in self._numbered.values()]
+
+
+def _product(columns) -> np.ndarray:
+    """Every row of one entry per column, the last column varying fastest (as ``np.ndindex``).
+
+    >>> _product([np.array([0, 1]), np.array([5, 6, 7])]).tolist()[:4]
+    [[0, 5], [0, 6], [0, 7], [1, 5]]
+    """
+    return np.stack([g.ravel() for g in np.meshgrid(*columns, indexing="ij")], 1).astype(np.int64)
 
 
 def _integer(domain) -> bool:
@@ -345,19 +442,50 @@ def rank_points(lhs, rhs, rel, symbols, points, *, closest=6, unevaluated=12) ->
     >>> r.violations
     [{x: 1/2}]
     """
+    symbols, columns = list(symbols), [_Column() for _ in symbols]
+    rows = np.stack([c.number([p[s] for p in points]) for c, s in zip(columns, symbols)], 1) if symbols else (
+        np.zeros((len(points), 0), dtype=np.int64))
+    return _rank(lhs, rhs, rel, symbols, rows, [c.values for c in columns], lambda chosen: [points[i] for i in chosen],
+                 closest, unevaluated)
+
+
+def rank_candidates(lhs, rhs, rel, symbols, domains, *, seed=0) -> Ranked | None:
+    """:func:`rank_points` of the :func:`candidate_points` of ``lhs rel rhs`` (None if there are none),
+    building only the points it ranks.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> ranked = rank_candidates(x**2, sp.Abs(x), ">=", [x], {})
+    >>> ranked == rank_points(x**2, sp.Abs(x), ">=", [x], candidate_points([x**2, sp.Abs(x)], [x], {}))
+    True
+    """
     symbols = list(symbols)
-    floatable = [all(_floatable(p[s]) for s in symbols) for p in points]
-    inside = [p for p, ok in zip(points, floatable) if ok]
-    beyond = [p for p, ok in zip(points, floatable) if not ok]
-    if not inside:
-        return Ranked([], [], beyond[:unevaluated])
+    rows, columns = _candidates([lhs, rhs], symbols, domains, seed, RANDOM_POINTS)
+    if not len(rows):
+        return None
+    return _rank(lhs, rhs, rel, symbols, rows, columns, lambda chosen: _points(symbols, rows[chosen], columns), 6, 12)
+
+
+def _rank(lhs, rhs, rel, symbols, rows, columns, pick, closest, unevaluated) -> Ranked:
+    """:func:`rank_points` of the points ``rows`` of value numbers stand for (see :func:`_candidates`),
+    each distinct value converted to float once; ``pick(indices)`` builds the points at those rows."""
+    fits, floats = np.ones(len(rows), dtype=bool), []
+    for j, values in enumerate(columns):
+        fit, approx = np.zeros(len(values), dtype=bool), np.full(len(values), np.nan)
+        for i in np.unique(rows[:, j]).tolist():  # the values some point has
+            if _floatable(values[i]):
+                fit[i], approx[i] = True, _float(values[i])
+        fits &= fit[rows[:, j]]
+        floats.append(approx[rows[:, j]])
+    inside, beyond = np.flatnonzero(fits), np.flatnonzero(~fits)
+    if not len(inside):
+        return Ranked([], [], pick(beyond[:unevaluated]))
     sampled = symbols or [sp.Symbol("_row", real=True)]
-    arrays = {s: np.array([_float(p[s]) for p in inside]) for s in symbols} or {sampled[0]: np.zeros(len(inside))}
+    arrays = {s: f[fits] for s, f in zip(symbols, floats)} or {sampled[0]: np.zeros(len(inside))}
     try:
         left = numpy_function(lhs, sampled)(arrays)
         right = numpy_function(rhs, sampled)(arrays)
     except (TypeError, ValueError, NameError, ZeroDivisionError, OverflowError):  # no float64 form: arb only
-        return Ranked([], [], points[:unevaluated])
+        return Ranked([], [], pick(np.arange(min(len(fits), unevaluated))))
     with np.errstate(all="ignore"):
         scale = 1 + np.abs(left) + np.abs(right)
         if rel == "=":
@@ -369,8 +497,7 @@ def rank_points(lhs, rhs, rel, symbols, points, *, closest=6, unevaluated=12) ->
             violated = score >= 0 if rel in ("<", ">") else score > 0
     finite = np.isfinite(score)
     order = np.argsort(-np.where(finite, score, -np.inf), kind="stable")
-    bad = [inside[i] for i in order if finite[i] and violated[i]]
-    near = [inside[i] for i in np.argsort(np.where(finite, np.abs(score), np.inf), kind="stable")
-            if finite[i] and not violated[i]][:closest]
-    odd = [inside[i] for i in range(len(inside)) if not finite[i]]
-    return Ranked(bad, near, (odd + beyond)[:unevaluated])
+    by_margin = np.argsort(np.where(finite, np.abs(score), np.inf), kind="stable")
+    bad = inside[order[(finite & violated)[order]]]
+    near = inside[by_margin[(finite & ~violated)[by_margin]][:closest]]
+    return Ranked(pick(bad), pick(near), pick(np.concatenate((inside[~finite], beyond))[:unevaluated]))
