@@ -67,12 +67,15 @@ def certify_point(lhs, rhs, rel, point, domains=None, how="") -> Counterexample 
     >>> certify_point(x**2, sp.Abs(x), ">=", {x: sp.Integer(2)}) is None
     True
     """
+    difference = lhs - rhs
+    if difference.is_Rational and not _violated((difference.p > 0) - (difference.p < 0), rel):
+        return None  # lhs − rhs is a constant that satisfies the relation (x = x): no point can violate it
     from .certify import sign_at, value_at  # arb, imported when a point is certified, not at start-up
     domains = domains or {}
     if not all(contains(domains.get(s.name), v) and admissible(s, v) for s, v in point.items()):
         return None
     try:  # exact zeros matter only where the claim is strict
-        sign = sign_at(lhs - rhs, point, exact_zero=rel in ("<", ">"))
+        sign = sign_at(difference, point, exact_zero=rel in ("<", ">"))
         if sign is None or not _violated(sign, rel):
             return None
         left, right = value_at(lhs, point, SIDE_DIGITS + 5)[0], value_at(rhs, point, SIDE_DIGITS + 5)[0]
