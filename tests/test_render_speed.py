@@ -1,8 +1,7 @@
 """The report's fast paths give exactly what the slow ones gave.
 
-The safe reader's tokeniser follows pylatexenc's ``LatexWalker.get_token``
-without its per-token parsing state: on any text it must give the tokens the
-pylatexenc-based tokeniser gave.  Chinese runs are found by a regular
+The safe reader takes a character that stands for itself without asking
+pylatexenc: on any text it must give the tokens pylatexenc alone gives.  Chinese runs are found by a regular
 expression instead of a loop over ranges; the LaTeX printer keeps the
 ordered terms of a sum; the sections may be set in forked workers; the
 compile starts from a guessed table of contents.  None may change a byte

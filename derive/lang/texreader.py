@@ -6,12 +6,10 @@ environments of :mod:`derive.lang.texmacros` become nodes; anything else (a
 macro not on the list, ``\input``, ``\csname``, ``\catcode``, ``^^5c``, a
 stray ``$``, an unmatched ``\end``) is kept as a ``raw`` node, shown later as
 escaped text, and listed in :attr:`Formula.unknown`.  Nothing is evaluated or
-expanded: the text is only split into tokens, by pylatexenc's rules (its
-``LatexWalker.get_token`` in its default context, followed here without
-building its parsing state for every token, which made reading most of a
-report's time; ``tests/test_render_speed.py`` checks the tokens are
-pylatexenc's), and pylatexenc is never called to parse, so its recursion
-cannot be reached by deep input.
+expanded: pylatexenc only splits the text into tokens (a character that
+stands for itself is taken without asking it; ``tests/test_render_speed.py``
+checks the tokens are pylatexenc's), and this module never calls it to
+parse, so its recursion cannot be reached by deep input.
 
 The input is bounded: at most :data:`MAX_CHARS` characters and groups nested
 at most :data:`MAX_DEPTH` deep (checked on the tokens before any recursion);
@@ -33,7 +31,6 @@ Unicode for the terminal); the audit reads it into the claim language.
 """
 from __future__ import annotations
 
-import re
 from collections import namedtuple
 from dataclasses import dataclass, field
 
@@ -92,78 +89,11 @@ class Token:
     space: bool   # whitespace before it
 
 
-# pylatexenc's tokens in its default context (LatexWalker.get_token): its specials, longest first
-_SPECIALS = {"&": ("&",), "~": ("~",), "`": ("``",), "'": ("''",), "-": ("---", "--"), "!": ("!`",), "?": ("?`",)}
-_NOT_PLAIN = frozenset("\\%{}$") | frozenset(_SPECIALS)  # with whitespace: what does not stand for itself
-_ENVIRONMENT_NAME = re.compile(r"\s*\{([\w* ._-]+)\}")
-_COMMENT_END = re.compile(r"(\n|\r|\n\r)(?P<extraspace>\s*)")
-
-
-class _EndOfStream(Exception):
-    """No token left (pylatexenc's ``LatexWalkerEndOfStream``)."""
-
-
-class _BadEnvironment(Exception):
-    """``\\begin`` or ``\\end`` without ``{name}`` (pylatexenc's parse error, raised when not tolerant)."""
-
-
-def _token(s: str, pos: int):
-    r"""The token at ``pos`` as pylatexenc's ``LatexWalker(s).get_token(pos)`` reads it: (kind, value, start, end, space).
-
-    The same rules, without building its parsing state for every token (which
-    was most of a report's time): whitespace before a token is skipped (a
-    blank line is a ``\n\n`` char), a control word takes the letters after the
-    backslash and the spaces after them, ``\begin{name}`` is one token, ``%``
-    runs to the end of the line, and ``&``, ``~``, ``--``, ``---``, two quotes,
-    ``!`` and ``?`` followed by a backquote are specials.
-
-    >>> _token(r"  \alpha  x", 0), _token("a---b", 1), _token(r"\begin {cases}x", 0)
-    (('macro', 'alpha', 2, 10, True), ('special', '---', 1, 4, False), ('begin', 'cases', 0, 14, False))
-    """
-    n, start = len(s), pos
-    while pos < n and s[pos].isspace():
-        pos += 1
-        if s[pos - 2:pos] == "\n\n" and pos - 2 >= start:
-            return "char", "\n\n", pos - 2, pos, pos - 2 > start
-    if pos >= n:
-        raise _EndOfStream
-    c, space = s[pos], pos > start
-    if c == "\\":
-        if pos + 1 >= n:
-            raise _EndOfStream
-        if not s[pos + 1].isalpha():
-            name = s[pos + 1]
-            return ("math", "\\" + name, pos, pos + 2, space) if name in "[]()" else ("macro", name, pos, pos + 2, space)
-        i = pos + 2
-        while i < n and s[i].isalpha():
-            i += 1
-        name = s[pos + 1:i]
-        if name == "begin" or name == "end":
-            match = _ENVIRONMENT_NAME.match(s, i)
-            if match is None:
-                raise _BadEnvironment
-            return name, match.group(1), pos, match.end(), space
-        j = i
-        while j < n and s[j].isspace():  # the spaces after a control word are its own, up to a blank line
-            j += 1
-            if s[j - 2:j] == "\n\n" and j - 2 >= i:
-                j -= 2
-                break
-        return "macro", name, pos, j, space
-    if c == "%":
-        match = _COMMENT_END.search(s, pos)
-        if match is None:
-            return "comment", s[pos + 1:], pos, n, space
-        blank = match.group("extraspace").startswith(("\n", "\r"))
-        return "comment", s[pos + 1:match.start()], pos, match.start() if blank else match.end(), space
-    if c == "{" or c == "}":
-        return ("open" if c == "{" else "close"), c, pos, pos + 1, space
-    if c == "$":
-        return ("math", "$$", pos, pos + 2, space) if s.startswith("$$", pos) else ("math", "$", pos, pos + 1, space)
-    for chars in _SPECIALS.get(c, ()):
-        if s.startswith(chars, pos):
-            return "special", chars, pos, pos + len(chars), space
-    return "char", c, pos, pos + 1, space
+# What pylatexenc does not read as a one-character token of itself: a macro, a group, maths, a comment,
+# the first character of one of its specials (& ~ `` '' -- --- !` ?`), and whitespace (isspace)
+_NOT_PLAIN = frozenset("\\%{}$&~`'-!?")
+_KINDS = {"brace_open": "open", "brace_close": "close", "specials": "special", "mathmode_inline": "math",
+          "mathmode_display": "math", "begin_environment": "begin", "end_environment": "end"}
 
 
 def tokens(source: str):
@@ -179,32 +109,43 @@ _Tok = namedtuple("_Tok", "kind value pos space")  # a Token's fields, for the p
 
 
 def _tokens(source: str) -> list:
-    """The tokens of :func:`tokens`, each a ``_Tok``."""
+    """The tokens of :func:`tokens`, each a ``_Tok``.
+
+    pylatexenc reads every token but the commonest, a character that stands
+    for itself with no space before it, which is taken here without the call
+    (building pylatexenc's parsing state for each token was most of a
+    report's reading time).
+    """
+    from pylatexenc.latexwalker import LatexWalker, LatexWalkerEndOfStream, LatexWalkerError
+    walker = LatexWalker(source, tolerant_parsing=False)
     out, pos = [], 0
     while pos < len(source) and len(out) <= MAX_TOKENS:
         char = source[pos]
-        if char not in _NOT_PLAIN and not char.isspace():  # most tokens: what _token gives, without the call
+        if char not in _NOT_PLAIN and not char.isspace():
             out.append(_Tok("char", char, pos, False))
             pos += 1
             continue
         try:
-            kind, value, start, end, space = _token(source, pos)
-        except _EndOfStream:
+            tok = walker.get_token(pos, environments=True)
+        except LatexWalkerEndOfStream:
             break
-        except _BadEnvironment:
-            out += [_Tok("char", ch, pos + k, False) for k, ch in enumerate(source[pos:pos + 1])]
+        except (LatexWalkerError, ValueError, IndexError):
+            out.append(_Tok("char", char, pos, False))
             pos += 1
             continue
+        space = bool(tok.pre_space)
+        kind = _KINDS.get(tok.tok, tok.tok)
+        value = tok.arg.specials_chars if kind == "special" else str(tok.arg)
         if kind == "macro" and len(value) > 1 and not value.isascii():
             # TeX's control words are ASCII letters: \quad其中 is \quad, then 其中
             name = value[:len(value) - len(value.lstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
             if name:
-                out.append(_Tok("macro", name, start, space))
-                out += [_Tok("char", ch, start + 1 + len(name) + k, False) for k, ch in enumerate(value[len(name):])]
-                pos = max(end, pos + 1)
+                out.append(_Tok("macro", name, tok.pos, space))
+                out += [_Tok("char", ch, tok.pos + 1 + len(name) + k, False) for k, ch in enumerate(value[len(name):])]
+                pos = max(tok.pos + tok.len, pos + 1)
                 continue
-        out.append(_Tok(kind, value, start, space))
-        pos = max(end, pos + 1)
+        out.append(_Tok(kind, value, tok.pos, space))
+        pos = max(tok.pos + tok.len, pos + 1)
     return out
 
 
