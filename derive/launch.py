@@ -51,13 +51,12 @@ def safe_path() -> list:
             if entry and (os.path.abspath(entry) != here or own == here)]
 
 
-def with_fixed_hash_seed(argv=None) -> None:
-    """Replace this interpreter by one with ``PYTHONHASHSEED=0`` running ``derive ARGV``; nothing if it has it."""
+def with_fixed_hash_seed() -> None:
+    """Replace this interpreter by one with ``PYTHONHASHSEED=0`` running the same arguments; nothing if it has it."""
     if os.environ.get("PYTHONHASHSEED") != SEED:
         env = {**os.environ, "PYTHONHASHSEED": SEED}
         path = safe_path()
-        argv = sys.argv[1:] if argv is None else argv
-        os.execve(sys.executable, [sys.executable, "-c", BOOT, str(len(path)), *path, *argv], env)
+        os.execve(sys.executable, [sys.executable, "-c", BOOT, str(len(path)), *path, *sys.argv[1:]], env)
 
 
 def main() -> int:
