@@ -446,7 +446,7 @@ def prove_nonnegative(margin, box, *, strict=False, integers=frozenset(), deadli
     >>> type(prove_nonnegative(x - 1 - sp.log(x), {x: sp.Interval.open(0, sp.oo)})).__name__
     'Certificate'
     """
-    margin = sp.sympify(margin, strict=True)
+    margin = sp.sympify(margin, strict=True)  # strict: a SymPy expression or a number, never text
     missing = margin.free_symbols - set(box)
     if missing:
         raise ValueError(f"no range for {sorted(map(str, missing))}")

@@ -239,7 +239,7 @@ def enclose(expr, box, *, interior=False) -> Interval:
         memo[e] = result
         return result
 
-    return walk(sp.sympify(expr, strict=True))
+    return walk(sp.sympify(expr, strict=True))  # strict: a SymPy expression or a number, never text
 
 
 def _sign_on(expr, box):
