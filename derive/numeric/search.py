@@ -471,7 +471,7 @@ def _rank(lhs, rhs, rel, symbols, rows, columns, pick, closest, unevaluated) -> 
     fits, floats = np.ones(len(rows), dtype=bool), []
     for j, values in enumerate(columns):
         fit, approx = np.zeros(len(values), dtype=bool), np.full(len(values), np.nan)
-        for i in np.unique(rows[:, j]).tolist():  # the values some point has
+        for i in np.flatnonzero(np.bincount(rows[:, j], minlength=len(values))).tolist():  # the values some point has
             if _floatable(values[i]):
                 fit[i], approx[i] = True, _float(values[i])
         fits &= fit[rows[:, j]]
