@@ -17,6 +17,7 @@ Outcome(ok=True, value=6, reason='')
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import math
 import os
@@ -289,7 +290,9 @@ def _before_fork():
     SymPy imports ``sympy.tensor.tensor`` at the first ``Add`` it builds, NumPy
     ``numpy.random`` at its first use (tens of milliseconds each).  Done once here,
     the workers inherit them, and the parent does not pay again when it unpickles
-    a result.  So are the modules named by :func:`preload`.
+    a result.  So are the modules named by :func:`preload`.  In the ``derive``
+    script, which imports with the collector off (:func:`derive.launch.run_command`),
+    the first fork freezes what start-up built and turns the collector on.
     """
     while _PRELOAD:
         importlib.import_module(_PRELOAD.pop(0))
@@ -297,6 +300,9 @@ def _before_fork():
         import sympy.tensor.tensor  # noqa: F401
     if "numpy" in sys.modules:  # NumPy 2 loads numpy.random on first use: once here, not in every worker
         import numpy.random  # noqa: F401
+    if not gc.isenabled():  # the derive script's start-up (derive.launch.run_command) is over
+        gc.freeze()  # never scanned again, here or in a worker, so the workers' pages stay shared
+        gc.enable()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -146,3 +146,57 @@ def test_a_reader_that_goes_away_is_no_error():
     finally:
         os.close(write)
     assert (r.returncode, r.stderr) == (141, "")
+
+
+def run_script_in_process(argv, before="", env=None):
+    """``derive ARGV`` through derive.launch.main in one interpreter (PYTHONHASHSEED=0, so no re-exec)."""
+    code = f"import sys\n{before}\nsys.argv = ['derive', *{argv!r}]\nfrom derive.launch import main\nmain()\n"
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # buffered, as for a user
+           "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0", **(env or {})}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                          stdin=subprocess.DEVNULL, timeout=600)
+
+
+@pytest.mark.parametrize("argv, status, says", [(["verify", "x = x"], 0, "PROVED"),
+                                                (["verify", "x = x + 1"], 1, "REFUTED"),
+                                                (["verify"], 2, ""), (["verify", "x ==== "], 2, "")],
+                         ids=["proved", "refuted", "usage error", "bad claim"])
+def test_a_command_ends_with_its_status_and_all_its_output(argv, status, says):
+    """derive.launch.run_command ends the process without the interpreter's teardown: the exit
+    status, the whole standard output (a pipe, so buffered) and the one-line error all arrive."""
+    r = run_script_in_process(argv)
+    assert r.returncode == status, r.stderr
+    assert says in r.stdout and r.stdout.endswith("\n" if says else "")
+    assert (r.stderr.count("\n"), r.stderr.startswith("derive: error:")) == ((0, False) if says else (1, True)), \
+        r.stderr
+
+
+def test_a_command_runs_the_atexit_handlers_registered_before_it(tmp_path):
+    """A handler registered before the command (coverage's, say) still runs at its end."""
+    mark = tmp_path / "ran"
+    r = run_script_in_process(["verify", "x = x"],
+                              f"import atexit, pathlib\natexit.register(pathlib.Path({str(mark)!r}).write_text, 'yes')")
+    assert r.returncode == 0, r.stderr
+    assert mark.read_text() == "yes"
+
+
+def test_the_collector_off_at_start_up_is_on_again_from_the_first_fork():
+    """The script imports with gc disabled (derive.launch.run_command); derive.limits freezes what
+    start-up built and enables the collector at the first fork, in the worker and in the parent."""
+    setup = """
+import gc
+gc.disable()
+from derive.limits import run_limited
+print(json.dumps([run_limited(gc.isenabled).value, gc.isenabled(), gc.get_freeze_count() > 0]))
+"""
+    assert probe(setup)[0] == "[true, true, true]"
+
+
+def test_the_collector_is_left_alone_where_it_was_on():
+    """In a REPL or a test suite (the collector on) a fork changes nothing: nothing is frozen."""
+    setup = """
+import gc
+from derive.limits import run_limited
+print(json.dumps([run_limited(gc.isenabled).value, gc.isenabled(), gc.get_freeze_count()]))
+"""
+    assert probe(setup)[0] == "[true, true, 0]"
