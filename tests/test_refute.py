@@ -186,3 +186,15 @@ def test_the_exact_fast_paths_of_the_search_agree_with_sympy():
     tiny = [sp.Rational(1, 3) * sp.Integer(10) ** -300, sp.Integer(7) * sp.Integer(10) ** -320]  # normal, subnormal
     for v in values[:5] + [sp.Rational(2**53 + 1, 2)] + tiny:
         assert _float(v) == float(v)
+
+
+def test_the_search_keeps_each_candidate_where_it_first_occurs():
+    """derive.numeric.search._first_of_each (a lexsort) against the plain dict-of-tuples reading."""
+    import numpy as np
+    from derive.numeric.search import _first_of_each
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        k, n, span = (int(v) for v in (rng.integers(1, 5), rng.integers(0, 80), rng.integers(1, 6)))
+        rows = rng.integers(0, span, (n, k)).astype(np.int64)
+        expected = [list(r) for r in dict.fromkeys(map(tuple, rows.tolist()))]
+        assert _first_of_each(rows).tolist() == expected

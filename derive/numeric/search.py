@@ -375,8 +375,22 @@ def _candidates(exprs, symbols, domains, seed, n_random):
     for j, s in enumerate(symbols):
         if _facts_of(s):  # admissible() holds for the others at any value
             rows = rows[np.array([admissible(s, v) for v in columns[j].values], dtype=bool)[rows[:, j]]]
-    rows = np.array(list(dict.fromkeys(map(tuple, rows.tolist()))), dtype=np.int64).reshape(-1, k)
-    return rows, [c.values for c in columns]
+    return _first_of_each(rows), [c.values for c in columns]
+
+
+def _first_of_each(rows) -> np.ndarray:
+    """The distinct rows of an integer array, each where it first occurs, in their order.
+
+    >>> _first_of_each(np.array([[1, 2], [0, 5], [1, 2], [0, 5], [3, 3]])).tolist()
+    [[1, 2], [0, 5], [3, 3]]
+    """
+    if len(rows) < 2:
+        return rows
+    order = np.lexsort(rows.T[::-1])  # stable: equal rows stay in their order, the first one first
+    ranked = rows[order]
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = np.any(ranked[1:] != ranked[:-1], axis=1)
+    return rows[np.sort(order[starts])]
 
 
 def _points(symbols, rows, columns) -> list:
