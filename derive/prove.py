@@ -48,13 +48,28 @@ def _limited(what, fn, *args):
 
 TRANSFORMS = (
     ("rewrite the activations with exp and Piecewise", to_elementary),
-    ("cancel common factors", lambda e: sp.cancel(sp.together(e))),
+    ("cancel common factors", lambda e: _cancelled(sp.together(e))),
     ("expand", sp.expand),
     ("rewrite exponentials, then cancel", lambda e: sp.cancel(sp.powsimp(sp.expand(e.rewrite(sp.exp))))),
     ("write |·|, max, min as Piecewise, fold, and simplify each branch",
      lambda e: _branchwise(sp.piecewise_fold(e.rewrite(sp.Piecewise)))),
     ("simplify (bounded)", sp.simplify),
 )
+
+
+def _cancelled(together):
+    """``sympy.cancel`` of a fraction, with 0 at once when its numerator expands to 0 (most do).
+
+    The same answer either way, as ``cancel`` expands the numerator too; the
+    greatest common divisor it then computes is the slow part.
+
+    >>> x = sp.Symbol('x', real=True)
+    >>> _cancelled(sp.together(x/(x + 1) + 1/(x + 1) - 1)), _cancelled(sp.together((x**2 - 1)/(x - 1)))
+    (0, x + 1)
+    """
+    if sp.expand(sp.fraction(together)[0]) == 0:
+        return sp.S.Zero
+    return sp.cancel(together)
 
 
 def _branchwise(e):
