@@ -38,7 +38,8 @@ from pathlib import Path
 
 import sympy as sp
 
-from .limits import StepTimeout, run_limited, run_limited_many
+from .limits import StepTimeout, run_limited
+from .workers import run_each
 from .render.printing import latex
 from .render.latex import RELATIONS as TEX_RELATIONS
 from .render.text import RELATIONS as SHOWN
@@ -311,6 +312,8 @@ def run_many(proof_ids, jobs: int = JOBS, timeout: float = PROOF_SECONDS, on_res
 
     ``on_result(index, result)`` is called as each proof finishes.  A proof
     that times out or crashes is ``unknown`` with the reason; the rest go on.
+    The workers are :func:`derive.workers.run_each`'s: each takes one proof
+    after another under that proof's own limits, and keeps SymPy's cache.
     """
     classes = [get(pid) for pid in proof_ids]
     start = time.perf_counter()
@@ -319,8 +322,7 @@ def run_many(proof_ids, jobs: int = JOBS, timeout: float = PROOF_SECONDS, on_res
         if on_result is not None:
             on_result(index, _result(classes[index], outcome, time.perf_counter() - start))
 
-    outcomes = run_limited_many([(run_in_process, (cls,)) for cls in classes], jobs=jobs,
-                                timeout=timeout, on_done=done)
+    outcomes = run_each(run_in_process, classes, jobs=jobs, timeout=timeout, on_done=done)
     return [_result(cls, o, time.perf_counter() - start) for cls, o in zip(classes, outcomes)]
 
 

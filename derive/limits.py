@@ -174,6 +174,23 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+OUT_OF_MEMORY = pickle.dumps(("error", "MemoryError", ""))  # made before memory runs out
+
+
+def call_message(fn, args, kwargs, out_of_memory=OUT_OF_MEMORY) -> bytes:
+    """``fn(*args, **kwargs)`` as the pickled message a worker sends: its value, or its exception named."""
+    try:
+        message = ("ok", fn(*args, **kwargs))
+    except BaseException as exc:  # the traceback (and what it holds) is freed after this block
+        message = ("error", type(exc).__name__, _describe(exc))
+    try:
+        return pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        return out_of_memory
+    except BaseException as exc:
+        return pickle.dumps(("unpicklable", type(exc).__name__, _describe(exc)))
+
+
 def _worker(write_fd, fn, args, kwargs, memory_mb, cpu_seconds):
     """The child: limits, the call, the pickled message, then ``os._exit``; never returns."""
     status = 1
@@ -182,18 +199,7 @@ def _worker(write_fd, fn, args, kwargs, memory_mb, cpu_seconds):
         _lower_limit(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1)
         if memory_mb is not None:
             _lower_limit(resource.RLIMIT_AS, int(memory_mb * 2**20), int(memory_mb * 2**20))
-        out_of_memory = pickle.dumps(("error", "MemoryError", ""))  # made before memory runs out
-        try:
-            message = ("ok", fn(*args, **kwargs))
-        except BaseException as exc:  # the traceback (and what it holds) is freed after this block
-            message = ("error", type(exc).__name__, _describe(exc))
-        try:
-            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        except MemoryError:
-            data = out_of_memory
-        except BaseException as exc:
-            data = pickle.dumps(("unpicklable", type(exc).__name__, _describe(exc)))
-        _write_all(write_fd, data)
+        _write_all(write_fd, call_message(fn, args, kwargs))
         status = 0
     finally:
         try:

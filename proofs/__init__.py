@@ -5,9 +5,10 @@ statements, notation, implementation notes, references) and defines
 :class:`derive.catalogue.Proof` subclasses; defining one registers it.
 
 Implementation notes
-  ``derive check`` and ``derive report`` run each proof in a worker forked
-  after this package is loaded, so a module a proof imports on first use
-  would be imported again in every worker (0.1–0.2 s each).  They are named
+  ``derive check`` and ``derive report`` run the proofs in workers forked
+  after this package is loaded (:func:`derive.workers.run_each`), so a
+  module a proof imports on first use would be imported again in every
+  worker (0.1–0.2 s each).  They are named
   here for :func:`derive.limits.preload`, which imports them once, before
   the first worker is forked (a run served from the cache forks none and
   pays nothing): the verifier, the certified provers (python-flint), the
