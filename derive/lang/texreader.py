@@ -112,12 +112,13 @@ def _tokens(source: str) -> list:
     """The tokens of :func:`tokens`, each a ``_Tok``.
 
     pylatexenc reads every token but the commonest, a character that stands
-    for itself with no space before it, which is taken here without the call
-    (building pylatexenc's parsing state for each token was most of a
-    report's reading time).
+    for itself with no space before it, which is taken here without the call,
+    and every call gets the same parsing state (pylatexenc builds a new one
+    for each token otherwise: most of a report's reading time).
     """
     from pylatexenc.latexwalker import LatexWalker, LatexWalkerEndOfStream, LatexWalkerError
     walker = LatexWalker(source, tolerant_parsing=False)
+    state = walker.make_parsing_state()  # the default one, made once rather than in every get_token call
     out, pos = [], 0
     while pos < len(source) and len(out) <= MAX_TOKENS:
         char = source[pos]
@@ -126,7 +127,7 @@ def _tokens(source: str) -> list:
             pos += 1
             continue
         try:
-            tok = walker.get_token(pos, environments=True)
+            tok = walker.get_token(pos, environments=True, parsing_state=state)
         except LatexWalkerEndOfStream:
             break
         except (LatexWalkerError, ValueError, IndexError):
