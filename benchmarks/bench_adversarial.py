@@ -70,7 +70,7 @@ def _shown(text, width=44):
 def main():
     cases = _cases_module()
     passwd = Path("/etc/passwd").read_text().splitlines()[0]
-    have_tex = shutil.which("latexmk") and shutil.which("pdftotext")
+    have_tex = shutil.which("pdflatex") and shutil.which("pdftotext")
     rows, crashes, hangs, leaks = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="derive-bench-") as tmp:
         marker = Path(tmp) / "pwned"

@@ -23,7 +23,7 @@ import sympy as sp
 from derive import relu
 from derive.graph import Graph
 from derive.lang import ParseError, parse_claim
-from derive.render.report import latexmk_available
+from derive.render.report import tex_available
 from derive.verifier import EXIT_CODES, verify
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ HANG_GUARD = 120  # seconds: a guard against hangs, far above any expected time
 REFUSAL_SECONDS = 30  # a refused input, interpreter start-up included, even on a loaded machine
 LIBRARY_REFUSAL_SECONDS = 60  # the parser alone: ten times its own 5 s backstop
 PARALLEL = 3
-HAVE_TEX = latexmk_available() and shutil.which("pdftotext") is not None
+HAVE_TEX = tex_available() and shutil.which("pdftotext") is not None
 PASSWD_FIRST_LINE = Path("/etc/passwd").read_text().splitlines()[0]
 ERROR, VERDICT = "error", "verdict"
 

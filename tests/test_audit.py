@@ -220,8 +220,8 @@ def test_hostile_note_gives_a_clean_audit(tmp_path):
 
 def _have_tex() -> bool:
     import shutil
-    from derive.render.compile import has_cjk, latexmk_available
-    return latexmk_available() and has_cjk() and shutil.which("pdftotext") is not None
+    from derive.render.compile import has_cjk, tex_available
+    return tex_available() and has_cjk() and shutil.which("pdftotext") is not None
 
 
 @pytest.mark.skipif(not _have_tex(), reason="TeX Live and poppler-utils are not installed")

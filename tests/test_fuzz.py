@@ -37,7 +37,7 @@ from derive.ops import to_elementary
 from derive.graph import Graph, softmax
 from derive.render.escape import escape
 from derive.lang import ParseError
-from derive.render.report import PREAMBLE, compile_pdf, latexmk_available
+from derive.render.report import PREAMBLE, compile_pdf, tex_available
 from derive.verifier import EXIT_CODES, Verdict, verify
 from processes import run_cli
 
@@ -328,7 +328,7 @@ ALPHABET = ASCII + GREEK + MATH_TEXT + TYPOGRAPHY
 # Glyph names that the text layer maps to a look-alike code point.
 LOOK_ALIKES = str.maketrans({"∆": "Δ", "µ": "μ", "∥": "‖", "◦": "∘"})
 BATCH = 40
-HAVE_TEX = latexmk_available() and shutil.which("pdftotext") is not None
+HAVE_TEX = tex_available() and shutil.which("pdftotext") is not None
 
 
 def canonical(text):

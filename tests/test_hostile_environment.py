@@ -35,14 +35,14 @@ from processes import live_processes_under
 import derive
 from derive.render import compile as compiling, report
 from derive.limits import valid_seconds
-from derive.render.report import latexmk_available
+from derive.render.report import tex_available
 from derive.render.terminal import json_dumps, visible
 from derive.testing import assert_claim, check_claim
 
 ROOT = Path(derive.__file__).resolve().parents[1]
 INSTALLED = Path(sys.executable).with_name("derive")  # the console script of this environment
 HANG_GUARD = 300  # seconds: a guard against hangs only, far above any expected time
-HAVE_TEX = latexmk_available() and shutil.which("pdftotext") is not None
+HAVE_TEX = tex_available() and shutil.which("pdftotext") is not None
 needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="TeX Live or pdftotext is not installed")
 CANARY_CODE = 'open({canary!r}, "a").write("ran\\n")\n'
 pytest_plugins = ["pytester"]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from derive.lang import texreader
 from derive.lang.texreader import MAX_TOKENS, Token, tokens
 from derive.render import report
-from derive.render.compile import compile_pdf, latexmk_available, toc_seed
+from derive.render.compile import compile_pdf, tex_available, toc_seed
 from derive.render.escape import CJK_RANGES, is_cjk
 from derive.render.parallel import map_in_workers
 
@@ -150,7 +150,7 @@ def test_the_toc_seed_has_every_contents_entry_of_a_report():
     assert toc_seed(r"\documentclass{article}\begin{document}\section{x}\end{document}") == ""
 
 
-@pytest.mark.skipif(not (latexmk_available() and shutil.which("pdftotext")), reason="needs TeX Live and poppler")
+@pytest.mark.skipif(not (tex_available() and shutil.which("pdftotext")), reason="needs TeX Live and poppler")
 def test_the_toc_seed_changes_no_word_of_the_pdf(tmp_path, monkeypatch):
     from tests.test_report import demo_result
     from derive.render import compile as compiling
@@ -161,8 +161,29 @@ def test_the_toc_seed_changes_no_word_of_the_pdf(tmp_path, monkeypatch):
         path.write_bytes(pdf)
         return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
+    passes = []
+    run_pass = compiling._run_pass
+    monkeypatch.setattr(compiling, "_run_pass", lambda *args: passes.append(1) or run_pass(*args))
     seeded = compile_pdf(tex, timeout=120)
+    seeded_passes, passes[:] = len(passes), []
     monkeypatch.setattr(compiling, "toc_seed", lambda tex: "")
     unseeded = compile_pdf(tex, timeout=120)
     assert seeded.ok and unseeded.ok
     assert text(seeded.pdf) == text(unseeded.pdf)
+    # pdflatex runs until the auxiliary files settle: with the seed, the second pass is the last
+    assert seeded_passes == 2 and len(passes) >= 2
+
+
+@pytest.mark.skipif(not tex_available(), reason="needs TeX Live")
+def test_a_document_whose_auxiliary_file_never_settles_stops_after_max_passes(monkeypatch):
+    """Each pass writes a new count to the .aux: compile_pdf stops at MAX_PASSES, with the PDF."""
+    from derive.render import compile as compiling
+    tex = (r"\documentclass{article}\newcounter{runs}\makeatletter"
+           r"\AtEndDocument{\immediate\write\@auxout{\string\setcounter{runs}{\the\numexpr\value{runs}+1\relax}}}"
+           r"\makeatother\begin{document}Passes before this one: \arabic{runs}.\end{document}")
+    passes = []
+    run_pass = compiling._run_pass
+    monkeypatch.setattr(compiling, "_run_pass", lambda *args: passes.append(1) or run_pass(*args))
+    result = compile_pdf(tex, timeout=120)
+    assert result.ok and result.pdf.startswith(b"%PDF")
+    assert len(passes) == compiling.MAX_PASSES

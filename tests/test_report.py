@@ -11,11 +11,11 @@ import sympy as sp
 from derive.catalogue import Result
 from derive.numeric import Evidence
 from derive.render.escape import SPECIALS, escape
-from derive.render.report import build_tex, compile_pdf, latexmk_available
+from derive.render.report import build_tex, compile_pdf, tex_available
 from derive.steps import Rel, Step
 
 ROOT = Path(__file__).resolve().parents[1]
-HAVE_TEX = latexmk_available() and shutil.which("pdftotext") is not None
+HAVE_TEX = tex_available() and shutil.which("pdftotext") is not None
 needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="TeX Live and poppler-utils are not installed")
 HOSTILE = [r"\input{/etc/passwd}", r"\begin{input}{/etc/passwd}", r"\immediate\write18{id}",
            r"\def\x{\x}\x", r"\errorstopmode\undefinedcs", r"50% & $x_1$ ~ ^ \ { } #"]

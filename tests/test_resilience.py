@@ -26,7 +26,7 @@ from derive import cli
 from derive.render import report
 from derive.limits import run_limited, run_limited_many
 from derive.render.output import OutputError, OutputFolder
-from derive.render.report import interrupts_deferred, latexmk_available
+from derive.render.report import interrupts_deferred, tex_available
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 300  # seconds: a guard against hangs only
@@ -180,7 +180,7 @@ def test_two_runs_with_different_hash_seeds_give_the_same_results():
 
 # -- interrupted runs --------------------------------------------------------------------------
 
-@pytest.mark.skipif(not latexmk_available(), reason="TeX Live is not installed")
+@pytest.mark.skipif(not tex_available(), reason="TeX Live is not installed")
 @pytest.mark.parametrize("signum, status, word", [(signal.SIGTERM, 143, "terminated"),
                                                   (signal.SIGINT, 130, "interrupted")],
                          ids=["SIGTERM", "SIGINT"])
@@ -203,7 +203,7 @@ def test_a_signal_while_compiling_leaves_the_folder_as_it_was(tmp_path, signum, 
                 deadline = time.monotonic() + 20
                 while not live_processes_under(tmp) and time.monotonic() < deadline:
                     time.sleep(0.05)  # until TeX runs
-                assert live_processes_under(tmp), "latexmk did not start"
+                assert live_processes_under(tmp), "pdflatex did not start"
                 time.sleep(0.3)
                 proc.send_signal(signum)
                 break

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from derive.lang.texmacros import MACROS  # noqa: E402
 from derive.lang.texreader import MAX_CHARS, read  # noqa: E402
 from derive.render.texmath import to_latex, to_text  # noqa: E402
-from derive.render.report import PREAMBLE, compile_pdf, latexmk_available  # noqa: E402
+from derive.render.report import PREAMBLE, compile_pdf, tex_available  # noqa: E402
 
 HOSTILE = [r"\input{/etc/passwd}", r"\csname input\endcsname{/etc/passwd}", r"\catcode`\^^5c=12 x",
            r"x^^5c input{/etc/passwd}", r"\def\x{\x}\x", r"\immediate\write18{id}", r"\openin1=/etc/passwd",
@@ -91,7 +91,7 @@ def fuzz_sources(n, seed):
             for _ in range(n)]
 
 
-@pytest.mark.skipif(not (latexmk_available() and shutil.which("pdftotext")), reason="needs TeX Live and poppler")
+@pytest.mark.skipif(not (tex_available() and shutil.which("pdftotext")), reason="needs TeX Live and poppler")
 def test_every_emitted_formula_compiles_and_shows_no_command(tmp_path):
     """Good, hostile, broken and 300 random sources: one document, compiled with -halt-on-error."""
     from derive.render.report import _text

@@ -171,7 +171,7 @@ def check_output(directory, note: str) -> None:
 
 def write_audit_report(result, directory="reports", source=None, progress=None) -> list:
     """Write ``<note>-audit.tex`` and, with TeX Live, ``<note>-audit.pdf`` into ``directory``; the paths."""
-    from .compile import compile_pdf, has_cjk, interrupts_deferred, latexmk_available
+    from .compile import compile_pdf, has_cjk, interrupts_deferred, tex_available
     from .output import OutputFolder
     progress = progress or (lambda message: None)
     names = report_names(result.name)
@@ -179,8 +179,8 @@ def write_audit_report(result, directory="reports", source=None, progress=None) 
     folder.check(names)
     tex = build_audit_tex(result, f"Audit of {result.name}")
     files = {names[0]: tex.encode("utf-8")}
-    if latexmk_available() and has_cjk():
-        progress("compiling the PDF (latexmk, pdflatex)")
+    if tex_available() and has_cjk():
+        progress("compiling the PDF (pdflatex)")
         compiled = compile_pdf(tex)
         if not compiled.ok:
             raise ValueError("the audit's PDF did not compile; LaTeX said: " + " ".join(compiled.log.split())[:300])

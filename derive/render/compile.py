@@ -1,9 +1,10 @@
-"""Compiling the report: latexmk and pdflatex in a fresh folder, with the safety settings and the log read.
+"""Compiling the report: pdflatex in a fresh folder, with the safety settings and the log read.
 
-:func:`compile_pdf` runs ``latexmk`` (pdflatex) in a fresh temporary folder
-with shell escape off, ``openin_any=p`` / ``openout_any=p``, stdin from
-``/dev/null``, ``-norc``, ``-halt-on-error`` and a wall-clock limit; the PDF
-is copied out only when the compile succeeded.  The log is read for what a
+:func:`compile_pdf` runs pdflatex in a fresh temporary folder, as many passes
+as the auxiliary files need, with shell escape off, ``openin_any=p`` /
+``openout_any=p``, stdin from ``/dev/null``, ``-halt-on-error`` and a
+wall-clock limit for all the passes; the PDF is copied out only when the
+compile succeeded.  The log is read for what a
 reader would otherwise find on the page: characters without a glyph
 ("Missing character" lines) and lines too wide for the page (overfull boxes),
 both in :class:`Compiled`.  :func:`interrupts_deferred` and
@@ -19,6 +20,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,9 +131,9 @@ def toc_seed(tex: str) -> str:
     is needed to get the page references right.  With it the first pass lays
     the pages out as the last will (a page number and a section number sit in
     boxes of fixed width, so which numbers are written does not matter), and
-    latexmk stops after the second.  It is a guess only: latexmk reruns until
-    the auxiliary files are stable, so an entry it misses or gets wrong costs a
-    pass, never a wrong PDF.  Given only to a document with ``\tableofcontents``
+    the second pass is the last.  It is a guess only: :func:`compile_pdf` reruns
+    until the auxiliary files are stable, so an entry it misses or gets wrong
+    costs a pass, never a wrong PDF.  Given only to a document with ``\tableofcontents``
     and hyperref (whose ``\contentsline`` takes the four arguments written).
 
     >>> print(toc_seed("\\usepackage{hyperref}\\begin{document}\\tableofcontents\n\\section*{S}"
@@ -182,56 +184,88 @@ def _braced(text: str, start: int) -> str | None:
     return None
 
 
-def latexmk_available() -> bool:
-    return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
+def tex_available() -> bool:
+    return shutil.which("pdflatex") is not None
+
+
+MAX_PASSES = 5  # latexmk's default limit: a document whose auxiliary files never settle stops here
+AUXILIARY = (".aux", ".toc", ".out")  # what a pass writes and the next one reads (labels, contents, bookmarks)
 
 
 def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
-    """Compile ``tex`` with latexmk/pdflatex in a fresh temporary folder; never shell escape.
+    """Compile ``tex`` with pdflatex in a fresh temporary folder; never shell escape.
 
     ``figure_files`` are (relative name, bytes) copied into the build folder.
     Reading and writing files outside it is refused (``openin_any=p``,
-    ``openout_any=p``).
+    ``openout_any=p``).  pdflatex runs again while a pass changes the
+    auxiliary files the next one reads (:data:`AUXILIARY`), as latexmk would,
+    at most :data:`MAX_PASSES` times; with the seeded contents
+    (:func:`toc_seed`) that is two passes.  ``timeout`` bounds them all.
     """
     with scratch_folder("derive-tex-") as build_dir:
-        (build_dir / TEX_NAME).write_text(tex, encoding="utf-8")
+        source = build_dir / TEX_NAME
+        source.write_text(tex, encoding="utf-8")
         seed = toc_seed(tex)
         if seed:  # a pass fewer: see toc_seed
-            (build_dir / TEX_NAME).with_suffix(".toc").write_text(seed, encoding="utf-8")
+            source.with_suffix(".toc").write_text(seed, encoding="utf-8")
         for name, data in figure_files:
             target = build_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         env = {**os.environ, "openin_any": "p", "openout_any": "p", "shell_escape": "f",
                "TEXMFOUTPUT": str(build_dir), "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
-        pdflatex = "pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error %O %S"
-        cmd = ["latexmk", "-norc", "-pdf", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-               f"-pdflatex={pdflatex}", TEX_NAME]
-        try:
-            proc = subprocess.Popen(cmd, cwd=build_dir, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-            try:
-                out, _ = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc.pid)
-                proc.communicate()
-                return Compiled(False, log=f"latexmk did not finish within {timeout} s")
-            except BaseException:  # Ctrl-C, SIGTERM or SIGHUP: stop TeX too, write nothing
-                _kill_group(proc.pid)
-                proc.wait()
-                raise
-        except FileNotFoundError:
-            return Compiled(False, log="latexmk is not installed")
-        log_file = build_dir / "derive-report.log"
+        cmd = ["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+               TEX_NAME]
+        deadline = time.monotonic() + timeout
+        for _ in range(MAX_PASSES):
+            before = _auxiliary(source)
+            finished = _run_pass(cmd, build_dir, env, deadline - time.monotonic())
+            if finished is None:
+                return Compiled(False, log=f"pdflatex did not finish within {timeout} s")
+            returncode, out = finished
+            if returncode != 0 or _auxiliary(source) == before:
+                break
+        log_file = source.with_suffix(".log")
         log = log_file.read_text(errors="replace") if log_file.exists() else out.decode(errors="replace")
         pdf = build_dir / PDF_NAME
         missing, overfull = read_log(log)
-        if proc.returncode != 0 or not pdf.exists():
+        if returncode != 0 or not pdf.exists():
             return Compiled(False, log=_log_excerpt(log), missing=missing, overfull=overfull)
         if missing:
             return Compiled(False, log="the fonts have no glyph for: " + "; ".join(dict.fromkeys(missing)),
                             missing=missing, overfull=overfull)
         return Compiled(True, pdf.read_bytes(), _log_excerpt(log), missing, overfull)
+
+
+def _auxiliary(source: Path) -> tuple:
+    """The bytes of the auxiliary files beside ``source`` (None for one that does not exist)."""
+    return tuple(path.read_bytes() if path.exists() else None
+                 for path in (source.with_suffix(suffix) for suffix in AUXILIARY))
+
+
+def _run_pass(cmd, build_dir, env, seconds):
+    """One pdflatex pass in its own process group: (status, output), or None when ``seconds`` run out.
+
+    Ctrl-C, SIGTERM or SIGHUP (an exception here) stops TeX too before it is raised on.
+    """
+    if seconds <= 0:
+        return None
+    try:
+        proc = subprocess.Popen(cmd, cwd=build_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    except FileNotFoundError:
+        return 127, b"pdflatex is not installed"
+    try:
+        out, _ = proc.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc.pid)
+        proc.communicate()
+        return None
+    except BaseException:
+        _kill_group(proc.pid)
+        proc.wait()
+        raise
+    return proc.returncode, out
 
 
 def _kill_group(pid: int) -> None:

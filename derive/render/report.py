@@ -31,7 +31,7 @@ import sympy as sp
 
 from . import rich
 from .compile import (COMPILE_SECONDS, PDF_NAME, TEX_NAME, Compiled, compile_pdf, has_cjk,  # noqa: F401
-                      interrupts_deferred, latexmk_available, scratch_folder)
+                      interrupts_deferred, tex_available, scratch_folder)
 from .escape import CJK_RUN, MissingGlyph, escape
 from .layout import Named, break_relation, definitions, width
 from .output import OutputFolder
@@ -45,7 +45,7 @@ DEFAULT_TITLE = "Derivations and verdicts for the study notes on deep learning"
 SUBJECT = "Symbolic derivations, proofs and refutations of the formulas of a deep-learning study note"
 KEYWORDS = "deep learning, backpropagation, chain rule, SymPy, proof, counterexample, errata"
 TEXLIVE_HINT = ("the PDF needs TeX Live; on Debian or Ubuntu: sudo apt-get install texlive-latex-base "
-                "texlive-latex-recommended latexmk latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp")
+                "texlive-latex-recommended latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp")
 VERDICT_COLOURS = {"proved": "green!45!black", "refuted": "red!70!black", "supported": "blue!60!black",
                    "demonstrated": "teal!70!black", "unknown": "orange!80!black"}
 TEXT_WIDTH = 472.0     # points: A4 less two 2.2 cm margins
@@ -460,8 +460,8 @@ def make_report(directory="reports", ids=None, title=DEFAULT_TITLE, pdf="auto", 
         figures.cancel()  # after an error or Ctrl-C: stop the worker (nothing once it is done)
     compiled, status = None, "skipped"
     if pdf != "no":
-        if latexmk_available() and has_cjk():
-            progress("compiling the PDF (latexmk, pdflatex)")
+        if tex_available() and has_cjk():
+            progress("compiling the PDF (pdflatex)")
             compiled = compile_pdf(tex, figure_files)
             status = "written" if compiled.ok else "failed"
         else:
