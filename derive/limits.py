@@ -30,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "run_limited_many", "start_limited", "Started",
+__all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "start_limited", "Started",
            "preload", "valid_seconds", "MAX_SECONDS"]
 
 MAX_SECONDS = 24 * 3600  # the longest time limit accepted anywhere: a day
@@ -398,79 +398,3 @@ class Started:
             self._open = False
             os.close(self.fd)
             _kill(self.pid)
-
-
-@dataclass
-class _Running:
-    index: int
-    pid: int
-    fd: int
-    deadline: float
-    timeout: float
-    chunks: list
-
-
-def _spawn(fn, args, memory_mb, cpu_seconds):
-    _before_fork()
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        _worker(write_fd, fn, args, {}, memory_mb, cpu_seconds)
-    os.close(write_fd)
-    return pid, read_fd
-
-
-def run_limited_many(calls, *, jobs=2, timeout=10.0, memory_mb=2048, cpu_seconds=None, on_done=None):
-    """Run ``fn(*args)`` for each ``(fn, args)`` in ``calls``, at most ``jobs`` workers at a time.
-
-    Each call gets the limits of :func:`run_limited` (its own wall-clock
-    ``timeout`` from the moment it starts).  Returns the outcomes in the order
-    of ``calls``; ``on_done(index, outcome)`` is called as each one finishes.
-
-    >>> [o.value for o in run_limited_many([(pow, (2, 3)), (abs, (-4,))])]
-    [8, 4]
-    """
-    timeout = valid_seconds(timeout)
-    cpu = math.ceil(timeout) + 1 if cpu_seconds is None else math.ceil(cpu_seconds)
-    pending, running, outcomes = list(enumerate(calls)), {}, [None] * len(calls)
-
-    def finish(job, outcome):
-        outcomes[job.index] = outcome
-        if on_done is not None:
-            on_done(job.index, outcome)
-
-    try:
-        while pending or running:
-            while pending and len(running) < max(1, jobs):
-                index, (fn, args) = pending.pop(0)
-                pid, fd = _spawn(fn, args, memory_mb, cpu)
-                running[fd] = _Running(index, pid, fd, time.monotonic() + timeout, timeout, [])
-            poller = select.poll()
-            for fd in running:
-                poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-            wait = min(job.deadline for job in running.values()) - time.monotonic()
-            for fd, _ in poller.poll(max(0, math.ceil(wait * 1000))):
-                job = running[fd]
-                chunk = os.read(fd, _READ_CHUNK)
-                if chunk:
-                    job.chunks.append(chunk)
-                    continue
-                del running[fd]
-                os.close(fd)
-                ended = _wait_until(job.pid, time.monotonic() + _EXIT_GRACE)
-                if ended is None:
-                    _kill(job.pid)
-                finish(job, _outcome(b"".join(job.chunks), *(ended or (0, None)), memory_mb, cpu))
-            now = time.monotonic()
-            for fd, job in list(running.items()):
-                if now >= job.deadline:
-                    del running[fd]
-                    os.close(fd)
-                    _kill(job.pid)
-                    finish(job, Outcome(False, reason=f"timed out after {job.timeout:g} s"))
-    finally:
-        for fd, job in running.items():  # interrupted: leave no worker behind
-            os.close(fd)
-            _kill(job.pid)
-    return outcomes

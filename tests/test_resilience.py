@@ -24,7 +24,8 @@ from processes import live_processes_under
 
 from derive import cli
 from derive.render import report
-from derive.limits import run_limited, run_limited_many
+from derive.limits import run_limited
+from derive.workers import run_each
 from derive.render.output import OutputError, OutputFolder
 from derive.render.report import interrupts_deferred, tex_available
 
@@ -123,21 +124,26 @@ def crash():
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def called(call):
+    fn, args = call
+    return fn(*args)
+
+
 def test_killed_workers_are_named_and_the_rest_go_on():
     """Each limit names itself, whatever the load: the CPU and memory limits get a wall-clock limit
     thirty times longer than they need, so on a busy machine they still trip first; the sleeper,
     which uses no CPU, can only ever hit the wall clock."""
     calls = [(sum, ([1, 2],)), (spin, ()), (hog_memory, ()), (crash, ()), (pow, (2, 10))]
     done = []
-    outcomes = run_limited_many(calls, jobs=2, timeout=30, memory_mb=512, cpu_seconds=1,
-                                on_done=lambda i, o: done.append(i))
+    outcomes = run_each(called, calls, jobs=2, timeout=30, memory_mb=512, cpu_seconds=1,
+                        on_done=lambda i, o: done.append(i))
     assert sorted(done) == list(range(len(calls)))
     assert [o.ok for o in outcomes] == [True, False, False, False, True]
     assert outcomes[0].value == 3 and outcomes[4].value == 1024
     assert outcomes[1].reason == "CPU limit exceeded"
     assert outcomes[2].reason == "memory limit 512 MB exceeded"
     assert outcomes[3].reason == f"worker crashed (signal {int(signal.SIGKILL)})"
-    asleep = run_limited_many([(sleep_forever, ()), (sum, ([4],))], jobs=2, timeout=2, cpu_seconds=1)
+    asleep = run_each(called, [(sleep_forever, ()), (sum, ([4],))], jobs=2, timeout=2, cpu_seconds=1)
     assert asleep[0].reason == "timed out after 2 s" and asleep[1].value == 4
 
 

@@ -75,12 +75,12 @@ def test_the_cpu_limit_is_raised_for_each_item():
 
 def test_the_catalogue_gives_the_same_verdicts_in_a_fresh_worker_per_proof():
     """derive check runs the proofs in shared workers (derive.catalogue.run_many); a proof alone in a
-    worker of its own (run_limited_many, one fork per call) must give the same result, step for step."""
+    worker of its own (run_limited, one fork per proof) must give the same result, step for step."""
     from derive.catalogue import discover, get, run_in_process
-    from derive.limits import run_limited_many
+    from derive.limits import run_limited
     ids = list(discover())
     shared = run_each(run_in_process, [get(pid) for pid in ids], jobs=2, timeout=120)
-    alone = run_limited_many([(run_in_process, (get(pid),)) for pid in ids], jobs=2, timeout=120)
+    alone = [run_limited(run_in_process, get(pid), timeout=120) for pid in ids]
 
     def shown(outcome):
         assert outcome.ok, outcome.reason

@@ -3,7 +3,7 @@
 The report's sections are independent of each other (each has its own
 :class:`~derive.render.layout.Named`; what the printers keep is a cache of a
 pure function), so they can be set in parallel once the proofs are done.
-Each worker is forked from this process by :func:`derive.limits.run_limited_many`,
+Each worker is forked from this process by :func:`derive.workers.run_each`,
 so it computes exactly what this process would; only its result (text) comes
 back, pickled.  A chunk whose worker fails (a limit, a crash, an error
 raised, no fork at all) is computed here again, so an error is raised as it would be without
@@ -30,12 +30,11 @@ def map_in_workers(fn, items, jobs=2, chunks=4, timeout=WORKER_SECONDS) -> list:
     items = list(items)
     if jobs <= 1 or len(items) < 2:
         return _map(fn, items)
-    from ..limits import run_limited_many
+    from ..workers import run_each
     size = -(-len(items) // max(1, min(chunks, len(items))))
     pieces = [items[k:k + size] for k in range(0, len(items), size)]
     try:
-        outcomes = run_limited_many([(_map, (fn, piece)) for piece in pieces], jobs=jobs, timeout=timeout,
-                                    memory_mb=None)
+        outcomes = run_each(lambda piece: _map(fn, piece), pieces, jobs=jobs, timeout=timeout, memory_mb=None)
     except OSError:  # no worker could be forked (a process limit): all of it here
         return _map(fn, items)
     out = []
