@@ -27,7 +27,8 @@ import numpy as np
 import sympy as sp
 
 from .numeric.evaluate import numpy_function
-from .numeric.search import FLOAT_LIMIT, admissible, contains, rank_candidates
+from .numeric.membership import admissible, contains
+from .numeric.search import FLOAT_LIMIT, rank_candidates
 from .ops import kinks
 
 __all__ = ["Counterexample", "certify_point", "find_counterexample", "SIDE_DIGITS"]

@@ -169,7 +169,8 @@ def test_the_exact_fast_paths_of_the_search_agree_with_sympy():
 
     import sympy as sp
 
-    from derive.numeric.search import _FACTS, _float, _in_rational_interval, admissible, contains
+    from derive.numeric.membership import _FACTS, _in_rational_interval, admissible, contains
+    from derive.numeric.search import _float
     ends = [sp.Integer(0), sp.Integer(-1), sp.Rational(1, 3), sp.Rational(-7, 2), sp.Integer(10) ** 300, sp.oo, -sp.oo]
     values = [sp.Integer(0), sp.Integer(-1), sp.Rational(1, 3), sp.Rational(-7, 2), sp.Rational(2, 7),
               sp.Integer(10) ** 300, sp.Integer(10) ** 300 + 1, sp.Rational(0.1), sp.Integer(-3)]
