@@ -177,7 +177,7 @@ def _write_all(fd: int, data: bytes) -> None:
 OUT_OF_MEMORY = pickle.dumps(("error", "MemoryError", ""))  # made before memory runs out
 
 
-def call_message(fn, args, kwargs, out_of_memory=OUT_OF_MEMORY) -> bytes:
+def call_message(fn, args, kwargs) -> bytes:
     """``fn(*args, **kwargs)`` as the pickled message a worker sends: its value, or its exception named."""
     try:
         message = ("ok", fn(*args, **kwargs))
@@ -186,7 +186,7 @@ def call_message(fn, args, kwargs, out_of_memory=OUT_OF_MEMORY) -> bytes:
     try:
         return pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        return out_of_memory
+        return OUT_OF_MEMORY
     except BaseException as exc:
         return pickle.dumps(("unpicklable", type(exc).__name__, _describe(exc)))
 
