@@ -45,7 +45,7 @@ DEFAULT_TITLE = "Derivations and verdicts for the study notes on deep learning"
 SUBJECT = "Symbolic derivations, proofs and refutations of the formulas of a deep-learning study note"
 KEYWORDS = "deep learning, backpropagation, chain rule, SymPy, proof, counterexample, errata"
 TEXLIVE_HINT = ("the PDF needs TeX Live; on Debian or Ubuntu: sudo apt-get install texlive-latex-base "
-                "texlive-latex-recommended latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp")
+                "texlive-latex-recommended lmodern latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp")
 VERDICT_COLOURS = {"proved": "green!45!black", "refuted": "red!70!black", "supported": "blue!60!black",
                    "demonstrated": "teal!70!black", "unknown": "orange!80!black"}
 TEXT_WIDTH = 472.0     # points: A4 less two 2.2 cm margins
@@ -91,7 +91,13 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage{graphicx}
 \usepackage{longtable,booktabs,array}
 \usepackage[table]{xcolor}
-\usepackage{needspace}
+%% \needspace{<length>}: break the page here unless <length> is left on it (the glue-and-penalty
+%% technique of needspace.sty, defined here because that package ships in texlive-latex-extra).
+\makeatletter
+\newcommand{\needspace}[1]{\par\begingroup\setlength{\dimen@}{#1}%%
+  \vskip\z@\@plus\dimen@\penalty-100\vskip\z@\@plus-\dimen@
+  \vskip\dimen@\penalty9999\vskip-\dimen@\vskip\z@skip\endgroup}
+\makeatother
 \usepackage{CJK}
 \usepackage[unicode,hidelinks,bookmarksnumbered,bookmarksopen]{hyperref}
 \hypersetup{pdftitle={%(title)s}, pdfsubject={%(subject)s}, pdfkeywords={%(keywords)s}, pdfauthor={derive},
