@@ -229,7 +229,10 @@ def _have_tex() -> bool:
 def test_the_audit_pdf_shows_every_character_and_nothing_runs_off_the_page(name):
     from derive.render.audit_report import build_audit_tex
     from derive.render.compile import compile_pdf
-    compiled = compile_pdf(build_audit_tex(audited(name), f"Audit of {name}"))
+    from derive.render.escape import is_cjk
+    tex = build_audit_tex(audited(name), f"Audit of {name}")
+    assert sorted({c for c in tex if not c.isascii() and not is_cjk(c)}) == []  # the body is one CJK environment
+    compiled = compile_pdf(tex)
     assert compiled.ok, compiled.log[-2000:]
     assert compiled.missing == []
     assert [w for w, _ in compiled.overfull if w > 1.0] == [], compiled.overfull

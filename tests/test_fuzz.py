@@ -37,7 +37,7 @@ from derive.ops import to_elementary
 from derive.graph import Graph, softmax
 from derive.render.escape import escape
 from derive.lang import ParseError
-from derive.render.report import PREAMBLE, compile_pdf, tex_available
+from derive.render.report import DOCUMENT_END, DOCUMENT_START, PREAMBLE, compile_pdf, tex_available
 from derive.verifier import EXIT_CODES, Verdict, verify
 from processes import run_cli
 
@@ -324,7 +324,8 @@ ASCII = "".join(chr(c) for c in range(32, 127))
 # out: ≠ (a slash glyph over '=': the text layer fuses it with its neighbour), ∏ ∑ ∫ (the big
 # operator font has no Unicode names: they come back as Q, P, R), and Chinese (needs the CJK
 # fonts; test_report covers it).
-ALPHABET = ASCII + GREEK + MATH_TEXT + TYPOGRAPHY
+CHINESE = "梯度消失损失函数正则化的是，。（）：、"  # set by the CJK environment the whole body is in
+ALPHABET = ASCII + GREEK + MATH_TEXT + TYPOGRAPHY + CHINESE
 # Glyph names that the text layer maps to a look-alike code point.
 LOOK_ALIKES = str.maketrans({"∆": "Δ", "µ": "μ", "∥": "‖", "◦": "∘"})
 BATCH = 40
@@ -341,8 +342,8 @@ def batch_document(texts):
     wide = PREAMBLE.replace("[margin=2.2cm]{geometry}", "[paperwidth=150cm,paperheight=150cm,margin=1cm]{geometry}")
     assert wide != PREAMBLE
     lines = [r"\par\noindent BEGIN%dX %s XEND%d" % (i, escape(t), i) for i, t in enumerate(texts)]
-    return (wide % {"title": "t", "subject": "s", "keywords": "k"} + r"\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000" + "\n"
-            + "\n".join(lines) + "\n\\end{document}\n")
+    return (wide % {"title": "t", "subject": "s", "keywords": "k"} + DOCUMENT_START
+            + r"\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000" + "\n" + "\n".join(lines) + "\n" + DOCUMENT_END)
 
 
 def pdf_text(pdf: bytes, tmp: Path) -> str:

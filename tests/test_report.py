@@ -50,6 +50,20 @@ def test_tex_is_deterministic():
     assert build_tex([demo_result()], title="t") == build_tex([demo_result()], title="t")
 
 
+def only_chinese_is_not_ascii(tex: str) -> list:
+    """The characters of ``tex`` that are neither ASCII nor Chinese (the body is one CJK environment)."""
+    from derive.render.escape import is_cjk
+    return sorted({c for c in tex if not c.isascii() and not is_cjk(c)})
+
+
+def test_the_body_holds_only_ascii_and_chinese():
+    """Inside the document-wide CJK environment any other raw character would be set in the CJK font."""
+    r = demo_result(title="Décodé: σ′(z) → ∞ in 梯度消失 (é ü ß ‖g‖₂)", symbol_name="θ")
+    tex = build_tex([r], title="Titre: ü, ∑ and 损失函数")
+    assert "梯度消失" in tex and "损失函数" in tex
+    assert only_chinese_is_not_ascii(tex) == []
+
+
 def test_every_erratum_proof_declares_why_it_fails():
     from derive.catalogue import discover
     registry = discover()

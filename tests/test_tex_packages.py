@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from derive.render.report import PREAMBLE, TEXLIVE_HINT
+from derive.render.report import DOCUMENT_END, DOCUMENT_START, PREAMBLE, TEXLIVE_HINT
 
 ROOT = Path(__file__).resolve().parents[1]
 # Made by Debian's tex-common triggers on the machine (format, font map, merged texmf.cnf), owned by no package.
@@ -58,9 +58,9 @@ def depends_closure(packages) -> set:
 @pytest.mark.skipif(not all(shutil.which(t) for t in ("pdflatex", "dpkg-query", "apt-cache")),
                     reason="needs TeX Live from Debian packages (dpkg-query, apt-cache)")
 def test_the_preamble_reads_only_files_of_the_installed_packages(tmp_path):
-    body = (PREAMBLE % {"title": "t", "subject": "s", "keywords": "k"}
+    body = (PREAMBLE % {"title": "t", "subject": "s", "keywords": "k"} + DOCUMENT_START
             + "Text $x^2 \\le \\sum_i w_i$ \\zh{中文} \\textbf{b} \\texttt{t} \\textit{i}\n"
-            + "\\heading{h}\\section{s}\\needspace{3\\baselineskip}\\verdictbox{teal}{v}{w}\n\\end{document}\n")
+            + "\\heading{h}\\section{s}\\needspace{3\\baselineskip}\\verdictbox{teal}{v}{w}\n" + DOCUMENT_END)
     (tmp_path / "t.tex").write_text(body, encoding="utf-8")
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                           "-recorder", "t.tex"], cwd=tmp_path, capture_output=True, text=True,

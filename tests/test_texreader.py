@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from derive.lang.texmacros import MACROS  # noqa: E402
 from derive.lang.texreader import MAX_CHARS, read  # noqa: E402
 from derive.render.texmath import to_latex, to_text  # noqa: E402
-from derive.render.report import PREAMBLE, compile_pdf, tex_available  # noqa: E402
+from derive.render.report import DOCUMENT_END, DOCUMENT_START, PREAMBLE, compile_pdf, tex_available  # noqa: E402
 
 HOSTILE = [r"\input{/etc/passwd}", r"\csname input\endcsname{/etc/passwd}", r"\catcode`\^^5c=12 x",
            r"x^^5c input{/etc/passwd}", r"\def\x{\x}\x", r"\immediate\write18{id}", r"\openin1=/etc/passwd",
@@ -98,7 +98,7 @@ def test_every_emitted_formula_compiles_and_shows_no_command(tmp_path):
     sources = GOOD + HOSTILE + BROKEN + fuzz_sources(300, seed=0)
     body = "\n".join(r"\par\noindent F%d: $%s$ \[%s\]" % (i, to_latex(read(s), _text), to_latex(read(s), _text))
                      for i, s in enumerate(sources))
-    tex = PREAMBLE % {"title": "t", "subject": "s", "keywords": "k"} + body + "\n\\end{document}\n"
+    tex = PREAMBLE % {"title": "t", "subject": "s", "keywords": "k"} + DOCUMENT_START + body + "\n" + DOCUMENT_END
     compiled = compile_pdf(tex, timeout=300)
     assert compiled.ok, compiled.log
     assert compiled.missing == []

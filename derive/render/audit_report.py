@@ -17,7 +17,8 @@ from ..lang.texreader import read
 from .audit_text import bare
 from .escape import MissingGlyph, escape
 from .layout import Named, break_source, width
-from .report import (PREAMBLE, TEXT_WIDTH, _evidence, _in_full, _prose, _steps, _text, pdf_string)
+from .report import (DOCUMENT_END, DOCUMENT_START, PREAMBLE, TEXT_WIDTH, _evidence, _in_full, _prose, _steps, _text,
+                     pdf_string)
 
 __all__ = ["build_audit_tex", "write_audit_report", "check_output", "report_names", "OUTCOME_COLOURS"]
 
@@ -124,7 +125,8 @@ def _breakable(code) -> str:
 def build_audit_tex(result, title: str) -> str:
     """The audit's LaTeX source: deterministic for the same findings and title."""
     numbered = list(enumerate(result.findings, 1))
-    body = [PREAMBLE % {"title": pdf_string(title), "subject": pdf_string(SUBJECT), "keywords": pdf_string(KEYWORDS)},
+    body = [PREAMBLE % {"title": pdf_string(title), "subject": pdf_string(SUBJECT), "keywords": pdf_string(KEYWORDS)}
+            + DOCUMENT_START,
             _title_page(result, title), _errata(result, numbered)]
     section, parts = None, []
     hidden = sum(bare(f) for _, f in numbered)
@@ -145,7 +147,7 @@ def build_audit_tex(result, title: str) -> str:
             raise MissingGlyph(error.char, f"the finding on line {f.line}") from None
         if named.parts:
             parts.append((_label(k), named))  # the appendix links back to the finding
-    body += [r"\appendix", _in_full_findings(parts), r"\end{document}", ""]
+    body += [r"\appendix", _in_full_findings(parts), DOCUMENT_END]
     return "\n".join(body)
 
 
