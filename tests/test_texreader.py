@@ -107,3 +107,38 @@ def test_every_emitted_formula_compiles_and_shows_no_command(tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "F%d:" % (len(sources) - 1) in text
     assert "root:x:0:0" not in text  # /etc/passwd was never read
+
+
+def printed_formulas() -> list:
+    """LaTeX as the report's printer emits it, for a spread of expressions (steps, matrices, derivatives)."""
+    import sympy as sp
+    from derive import relu, sigmoid, softplus
+    from derive.render.printing import latex
+    x, y, w_1, theta = sp.symbols("x y w_1 theta", real=True)
+    exprs = [sigmoid(x) * (1 - sigmoid(x)), sp.Derivative(sigmoid(w_1 * x), w_1), sp.Sum(sp.exp(x) / (1 + y), (x, 1, 9)),
+             sp.Matrix([[x, -y], [sp.sqrt(theta), sp.Abs(x)]]), relu(x - 1) + softplus(-y) ** 2, sp.log(1 + sp.exp(-x)),
+             sp.Max(x, y) / sp.Min(1, theta), sp.Piecewise((x, x > 0), (0, True)), sp.Rational(-3, 7) * x ** -2,
+             sp.Eq(sp.Function("f")(x, y), sp.Integral(sp.exp(-x ** 2), (x, -sp.oo, sp.oo)))]
+    return [latex(e) for e in exprs] + [latex(a) + r" \leq " + latex(b) for a, b in zip(exprs, exprs[1:])]
+
+
+def test_the_quick_tokens_are_pylatexenc_s():
+    """The tokens taken without pylatexenc (characters, braces, control words) are the ones it gives."""
+    from derive.lang.texreader import _tokens
+    corpus = GOOD + HOSTILE + BROKEN + printed_formulas() + fuzz_sources(3000, seed=1) + [
+        "\\alpha\\beta", "\\frac {a}{b}", "\\quad其中", "\\a1", "\\foo*", "\\begin{x}\\end{x}", "\\begin x", "\\\\ x",
+        "\\le%c\n y", "\\le\ty", "\\le~", "\\le''", "\\le--", "\\x\\", "\\", "{\\}", "\\ {}", "\\beginx", "\\endx",
+        "\\é", "\\a\u00e9", "\\a\u2032", "\\a\u00a0b"]
+    assert len(corpus) > 3000
+    for source in corpus:
+        assert _tokens(source) == _tokens(source, fast=False), source
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_quick_tokens_are_pylatexenc_s_on_random_text(seed):
+    from derive.lang.texreader import _tokens
+    rng = random.Random(seed)
+    alphabet = list("\\\\\\{}[]()^_ \t\n%&~'`-!?$#ab Ax1=+*,.;:") + ["é", "其", "′", "\u00a0", "begin", "end", "le"]
+    for _ in range(2000):
+        source = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        assert _tokens(source) == _tokens(source, fast=False), source
