@@ -187,3 +187,17 @@ def test_a_document_whose_auxiliary_file_never_settles_stops_after_max_passes(mo
     result = compile_pdf(tex, timeout=120)
     assert result.ok and result.pdf.startswith(b"%PDF")
     assert len(passes) == compiling.MAX_PASSES
+
+
+@pytest.mark.skipif(not tex_available(), reason="needs TeX Live")
+def test_the_first_pass_is_a_draft_and_the_pdf_is_the_same_without_it(monkeypatch):
+    from tests.test_report import demo_result
+    from derive.render import compile as compiling
+    tex = report.build_tex([demo_result(), demo_result(title="Another")], title="t")
+    commands = []
+    run_pass = compiling._run_pass
+    monkeypatch.setattr(compiling, "_run_pass", lambda cmd, *rest: commands.append(cmd) or run_pass(cmd, *rest))
+    drafted = compile_pdf(tex, timeout=120)
+    assert ["-draftmode" in cmd for cmd in commands] == [True, False]
+    monkeypatch.setattr(compiling, "_run_pass", lambda cmd, *rest: run_pass([c for c in cmd if c != "-draftmode"], *rest))
+    assert drafted.ok and drafted.pdf == compile_pdf(tex, timeout=120).pdf

@@ -200,7 +200,9 @@ def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
     ``openout_any=p``).  pdflatex runs again while a pass changes the
     auxiliary files the next one reads (:data:`AUXILIARY`), as latexmk would,
     at most :data:`MAX_PASSES` times; with the seeded contents
-    (:func:`toc_seed`) that is two passes.  ``timeout`` bounds them all.
+    (:func:`toc_seed`) that is two passes.  The first is a draft
+    (``-draftmode``: the same auxiliary files, no PDF written), the last one
+    makes the PDF.  ``timeout`` bounds them all.
     """
     with scratch_folder("derive-tex-") as build_dir:
         source = build_dir / TEX_NAME
@@ -217,13 +219,15 @@ def compile_pdf(tex: str, figure_files=(), timeout=COMPILE_SECONDS) -> Compiled:
         cmd = ["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
                TEX_NAME]
         deadline = time.monotonic() + timeout
-        for _ in range(MAX_PASSES):
+        for n in range(MAX_PASSES):
             before = _auxiliary(source)
-            finished = _run_pass(cmd, build_dir, env, deadline - time.monotonic())
+            draft = n == 0  # the first pass writes .aux, .toc and .out only: no PDF, no figures or fonts embedded
+            finished = _run_pass(cmd[:1] + ["-draftmode"] * draft + cmd[1:], build_dir, env,
+                                 deadline - time.monotonic())
             if finished is None:
                 return Compiled(False, log=f"pdflatex did not finish within {timeout} s")
             returncode, out = finished
-            if returncode != 0 or _auxiliary(source) == before:
+            if returncode != 0 or not draft and _auxiliary(source) == before:
                 break
         log_file = source.with_suffix(".log")
         log = log_file.read_text(errors="replace") if log_file.exists() else out.decode(errors="replace")
