@@ -78,6 +78,14 @@ MORE = [  # through the library only, to keep the command-line runs few
     ("relu-at-negative-zero", "relu(-0.0) = 0", VERDICT, {"proved"}),
     ("leaky-relu-at-kink", "leaky_relu(0, 0.1) = 0", VERDICT, {"proved"}),
     ("relu-slope-nonnegative", "diff(relu(x), x) >= 0", VERDICT, {"proved"}),
+    # two local minima 4·10⁻⁶⁰ apart (f′ = (x² − 1)(x + 3ε)): 50 digits see a tie, the exact order does not
+    ("min-of-two-near-ties-is-the-lower", "min(x**4/4 - x**2/2 + (x**3 - 3*x)/10**60, x) = -1/4 - 2/10**60",
+     VERDICT, {"proved"}),
+    ("min-is-not-the-higher-near-tie", "min(x**4/4 - x**2/2 + (x**3 - 3*x)/10**60, x) = -1/4 + 2/10**60",
+     VERDICT, {"refuted"}),
+    ("max-is-not-the-lower-near-tie", "max(x**2/2 - x**4/4 - (x**3 - 3*x)/10**60, x) = 1/4 - 2/10**60",
+     VERDICT, {"refuted"}),
+    ("argmax-of-near-ties-is-one-point", "argmax(x**2/2 - x**4/4 - (x**3 - 3*x)/10**60, x) = 1", VERDICT, {"proved"}),
 ]
 NAMED_IDS = [n[0] for n in NAMED]
 
