@@ -31,7 +31,17 @@ PRECISION = 50  # digits of a value shown or used to order points (values are co
 
 
 class Undecided(Exception):
-    """The extremum could not be settled symbolically; the message says why."""
+    """The extremum could not be settled symbolically; the message says why, in one short line.
+
+    >>> len(str(Undecided("SymPy could not list the critical points: " + "x + " * 500)))
+    160
+    """
+
+    LIMIT = 160  # characters: an expression SymPy could not solve can fill a screen
+
+    def __init__(self, message: str):
+        flat = " ".join(str(message).split())
+        super().__init__(flat if len(flat) <= self.LIMIT else flat[:self.LIMIT - 1] + "…")
 
 
 @dataclass(frozen=True)
