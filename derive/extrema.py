@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from .ops import to_elementary
+from .limit_at import limit_at
 from .limits import time_limit
+from .ops import to_elementary
 from .ops import derivative, kinks
 from .steps import Step, eq, joined, phrase
 
@@ -198,7 +199,7 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
         else:
             piece = _branch(fe, {x: _midpoint(*((cuts[0], cuts[1]) if side == "+" else (cuts[-2], cuts[-1])))})
             with time_limit(5):
-                lim = sp.limit(piece, x, end, side)
+                lim = limit_at(piece, x, end, side)
             if not (lim.is_real or lim in (sp.oo, -sp.oo)):
                 raise Undecided(f"cannot take the limit of f as {x} → {end}")
             ends.append((end, lim))

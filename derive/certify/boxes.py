@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
+from ..limit_at import limit_at
 from ..limits import StepTimeout, time_limit
 from ..ops import MissingRule, derivative, op_of, to_elementary
 from .enclosure import WORK, enclose, sign_at, specialise
@@ -397,10 +398,11 @@ class _Search:
         other = b if end == a else a
         low = value.lo if value is not None else None
         why = "m is monotone, its enclosure is ≥ 0"
-        if low is None or low < 0:  # the enclosure is too wide: the infimum is lim m, by SymPy
+        if low is None or low < 0:  # the enclosure is too wide: the infimum is lim m (derive.limit_at)
             try:
                 with time_limit(FORM_SECONDS):
-                    limit = sp.limit(to_elementary(self.margin.rewrite(sp.Max)), s, end)  # relu as Max: SymPy takes it
+                    side = "-" if end == sp.oo else "+"
+                    limit = limit_at(to_elementary(self.margin.rewrite(sp.Max)), s, end, side)  # relu as Max
             except (StepTimeout, NotImplementedError, ValueError, TypeError):
                 return None
             if limit == sp.oo:
