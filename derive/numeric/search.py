@@ -182,7 +182,23 @@ def special_values(expr, x, domain, *, integer=False) -> list:
 
 
 def _random(rng, domain, m, integer):
-    """Seeded random values over several scales, kept to the domain, as exact numbers."""
+    """Seeded random values over several scales, kept to the domain, as exact numbers.
+
+    Each value takes, in this order, ``rng.uniform(-3, 3)`` for its scale and
+    then, between two finite ends, ``rng.random()`` (below 0.7: uniform over
+    the interval) and one or two more; beside one finite end ``rng.random()``;
+    on the whole line ``rng.integers(0, 2)`` for the sign and ``rng.random()``.
+    Those calls are not made one by one (they were half of the time): the
+    values are read from the bit generator's raw 64-bit words, as PCG64 makes
+    them (a double is a word's top 53 bits; ``integers(0, 2)`` is the top bit
+    of a 32-bit half, the other half kept for the next), and the generator is
+    left where the calls would leave it (tests/test_random_points.py compares
+    both, value by value and state by state).
+
+    >>> vs = _random(np.random.default_rng(0), sp.Interval(0, 1), 3, False)
+    >>> len(vs), all(0 <= v <= 1 for v in vs)
+    (3, True)
+    """
     interval = getattr(domain, "interval", domain) if domain is not None else sp.S.Reals
     lo, hi = interval.inf, interval.sup
     flo = float(lo) if lo.is_finite and abs(lo) < FLOAT_LIMIT else (-math.inf if lo.is_infinite or lo < 0 else math.inf)
@@ -190,22 +206,44 @@ def _random(rng, domain, m, integer):
     out, inside = [], _membership(domain)
     if not math.isfinite(flo) and not math.isfinite(fhi) and flo == fhi:  # the domain lies past the floats
         return out
+    bits = rng.bit_generator
+    if type(bits) is not np.random.PCG64:
+        raise TypeError(f"_random reads PCG64's words, not {type(bits).__name__}'s")
+    start = bits.state
+    raw = bits.random_raw(4 * m)  # the most m values take: 4 words each, between two finite ends
+    words, doubles = raw.tolist(), ((raw >> np.uint64(11)) * _DOUBLE).tolist()
+    has_half, half = start["has_uint32"], start["uinteger"]
+    both, width, i = math.isfinite(flo) and math.isfinite(fhi), fhi - flo, 0
     for _ in range(m):
-        scale = 10.0 ** rng.uniform(-3, 3)
-        if math.isfinite(flo) and math.isfinite(fhi):
-            v = flo + (fhi - flo) * rng.random() if rng.random() < 0.7 else (
-                flo + min(scale, fhi - flo) * rng.random() if rng.random() < 0.5 else fhi - min(scale, fhi - flo) * rng.random())
+        scale = 10.0 ** (-3.0 + 6.0 * doubles[i])
+        if both:
+            if doubles[i + 1] < 0.7:
+                v, i = flo + width * doubles[i + 2], i + 3
+            elif doubles[i + 2] < 0.5:
+                v, i = flo + min(scale, width) * doubles[i + 3], i + 4
+            else:
+                v, i = fhi - min(scale, width) * doubles[i + 3], i + 4
         elif math.isfinite(flo):
-            v = flo + scale * rng.random()
+            v, i = flo + scale * doubles[i + 1], i + 2
         elif math.isfinite(fhi):
-            v = fhi - scale * rng.random()
+            v, i = fhi - scale * doubles[i + 1], i + 2
         else:
-            sign = (-1.0, 1.0)[rng.integers(0, 2)]  # the draw of rng.choice((-1.0, 1.0)), without making an array
-            v = scale * sign * rng.random()
+            if has_half:
+                top, has_half, i = half >> 31, 0, i + 1
+            else:
+                top, half, has_half, i = (words[i + 1] & 0xFFFFFFFF) >> 31, words[i + 1] >> 32, 1, i + 2
+            v, i = scale * (-1.0, 1.0)[top] * doubles[i], i + 1
         p, q = (round(v), 1) if integer else v.as_integer_ratio()  # sp.Rational(v), exactly
         if inside(p, q):
             out.append(sp.Rational.from_coprime_ints(p, q))
+    bits.state = start
+    bits.random_raw(i)
+    if (has_half, half) != (start["has_uint32"], start["uinteger"]):
+        bits.state = {**bits.state, "has_uint32": has_half, "uinteger": half}
     return out
+
+
+_DOUBLE = 2.0 ** -53  # PCG64's next double: the top 53 bits of a word, times this
 
 
 def candidate_points(exprs, symbols, domains, *, seed=0, n_random=RANDOM_POINTS) -> list:
