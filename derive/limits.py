@@ -276,6 +276,14 @@ def _outcome(data: bytes, status: int, usage, memory_mb, cpu_seconds) -> Outcome
 
 _PRELOAD: list = []  # modules to import before the next fork (see preload)
 
+# What a verification imports on first use, in its worker: SymPy's simplify imports sympy.physics.units
+# at the end of every call (0.17-0.25 s, the first time in a process), derive.certify python-flint, the
+# polynomial decision Z3. A worker's imports die with it, so a REPL or a test suite paid them again for
+# each claim: they are imported here from the second fork on (one fork alone, `derive verify "x = x"`,
+# pays nothing for them).
+_ON_DEMAND = ("sympy.physics.units", "derive.certify", "z3")
+_forks = 0
+
 
 def preload(*modules) -> None:
     """Import the named ``modules`` in this process just before it next forks a worker.
@@ -294,14 +302,24 @@ def _before_fork():
     """Flush the output buffers (so the worker's copy starts empty) and import what SymPy and NumPy import late.
 
     SymPy imports ``sympy.tensor.tensor`` at the first ``Add`` it builds, NumPy
-    ``numpy.random`` at its first use (tens of milliseconds each).  Done once here,
+    ``numpy.random`` at its first use (tens of milliseconds each); from the
+    second fork on, what a verification imports on demand (``_ON_DEMAND``).  Done once here,
     the workers inherit them, and the parent does not pay again when it unpickles
     a result.  So are the modules named by :func:`preload`.  In the ``derive``
     script, which imports with the collector off (:func:`derive.launch.run_command`),
     the first fork freezes what start-up built and turns the collector on.
     """
+    global _forks
     while _PRELOAD:
         importlib.import_module(_PRELOAD.pop(0))
+    if _forks and "sympy" in sys.modules:
+        for name in _ON_DEMAND:
+            if name not in sys.modules:
+                try:
+                    importlib.import_module(name)
+                except ImportError:  # a broken install: the worker meets the same error, as before
+                    pass
+    _forks += 1
     if "sympy" in sys.modules:
         import sympy.tensor.tensor  # noqa: F401
     if "numpy" in sys.modules:  # NumPy 2 loads numpy.random on first use: once here, not in every worker

@@ -227,3 +227,18 @@ def test_time_limit_refuses_a_non_positive_limit():
     with pytest.raises(ValueError):
         with time_limit(0):
             pass
+
+
+def test_what_a_verification_imports_on_demand_is_imported_here_from_the_second_fork_on():
+    """A REPL verifying claim after claim pays simplify's import of sympy.physics.units once, not per claim."""
+    import subprocess
+    import sys
+    script = ("import sys\n"
+              "from derive import verify\n"
+              "verify('(x + 1)**2 = x**2 + 2*x + 1')\n"
+              "first = [m in sys.modules for m in ('sympy.physics.units', 'derive.certify', 'z3')]\n"
+              "verify('(x + 1)**2 = x**2 + 2*x + 1')\n"
+              "print(first, [m in sys.modules for m in ('sympy.physics.units', 'derive.certify', 'z3')])\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         stdin=subprocess.DEVNULL).stdout.strip()
+    assert out == "[False, False, False] [True, True, True]"
