@@ -20,7 +20,8 @@ be 0.34 ×, 4.5 × and 0.68 ×.
 Every command runs as a user runs it, through the ``derive`` script of this
 interpreter's environment, with its own cache folder (``DERIVE_CACHE_DIR``),
 after one untimed run that leaves the ``.pyc`` files a user's first run leaves.
-Each timed run is followed by one of ``import sympy``, so a busy machine slows
+Each timed run is followed by three of ``import sympy`` (it alone swings by a
+third from one run to the next on this machine), so a busy machine slows
 both; the ratio of the medians is the figure to read.
 
     python benchmarks/bench_startup.py            # every row
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from timing import IMPORT_SYMPY, run_timed
 
+PEERS = 3  # runs of the peer after each timed run
 ISSUE_SYMPY = 0.54  # s: ``import sympy`` when issue 15 set its targets in seconds (0.44–0.54 s; the slow end)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +61,7 @@ def row(label, argv, repeat, fresh_cache=False, prepare=None):
                 env["DERIVE_CACHE_DIR"] = str(Path(work) / f"cache-{i}")
             seconds, out = run_timed([SCRIPT, *argv], env, work)
             ours.append(seconds)
-            peers.append(run_timed(IMPORT_SYMPY, env, work)[0])
+            peers += [run_timed(IMPORT_SYMPY, env, work)[0] for _ in range(PEERS)]
     return label, statistics.median(ours), statistics.median(peers), out
 
 
@@ -77,9 +79,9 @@ def main(quick=False):
     targets = {"derive --help": ("× sympy", 0.25), "derive --version": ("× sympy", 0.25),
                'derive verify "x = x"': ("× sympy", 1.5)}
     if not quick:
-        rows.append(row(f"derive check, {proofs} proofs, cold", ["check"], 2, fresh_cache=True))
+        rows.append(row(f"derive check, {proofs} proofs, cold", ["check"], 3, fresh_cache=True))
         rows.append(row(f"derive check, {proofs} proofs, warm", ["check"], 3, prepare=["check"]))
-        rows.append(row(f"derive report, {proofs} proofs, PDF, cold", ["report", "-o", "out"], 2, fresh_cache=True))
+        rows.append(row(f"derive report, {proofs} proofs, PDF, cold", ["report", "-o", "out"], 3, fresh_cache=True))
         targets.update({rows[3][0]: ("s per proof", 0.15), rows[4][0]: ("s", 2.0), rows[5][0]: ("s per proof", 0.3)})
     width = max(len(r[0]) for r in rows)
     print(f"{'what':<{width}}  {'median s':>9}  {'import sympy s':>14}  {'ratio':>6}  target")
