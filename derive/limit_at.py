@@ -27,6 +27,7 @@ tests/test_limit_at.py compares them with ``sympy.limit`` shape by shape.
 from __future__ import annotations
 
 import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
 
 __all__ = ["limit_at"]
 
@@ -45,7 +46,7 @@ def _poly(e, x):
     """``e`` as a polynomial in ``x`` with integer or rational coefficients, else None."""
     try:
         poly = sp.Poly(e, x)
-    except sp.PolynomialError:
+    except BasePolynomialError:  # not a polynomial in x (PolynomialError), or coefficients it cannot hold
         return None
     return poly if poly.domain.is_ZZ or poly.domain.is_QQ else None
 
@@ -65,7 +66,7 @@ def _rational_limit(f, x, end, side):
         return None
     if p.is_zero:
         return sp.S.Zero
-    if end.is_infinite:
+    if end in (sp.oo, -sp.oo):
         gap, lead = p.degree() - q.degree(), p.LC() / q.LC()
         if gap <= 0:
             return lead if gap == 0 else sp.S.Zero
@@ -95,7 +96,7 @@ def _exp_limit(f, x, end, side):
     >>> _exp_limit(sp.exp(x)/x, x, sp.oo, "-") is None
     True
     """
-    if not (end.is_infinite or end == 0):
+    if end not in (sp.oo, -sp.oo, sp.S.Zero):
         return None
     powers = {}
     for e in f.atoms(sp.exp):

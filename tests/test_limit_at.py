@@ -53,3 +53,8 @@ def test_other_shapes_go_to_sympy(f, end, side):
     end = sp.sympify(end)
     assert _rational_limit(f, x, end, side) is None and _exp_limit(f, x, end, side) is None
     assert limit_at(f, x, end, side) == sp.limit(f, x, end, side)
+
+
+def test_complex_infinity_and_irrational_ends_are_left_to_sympy():
+    for end in (sp.zoo, sp.pi, sp.sqrt(2)):
+        assert _rational_limit(x**2 + 1, x, end, "+") is None and _exp_limit(sp.exp(x), x, end, "+") is None
