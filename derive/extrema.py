@@ -24,8 +24,7 @@ import sympy as sp
 
 from .limit_at import limit_at
 from .limits import time_limit
-from .ops import to_elementary
-from .ops import derivative, kinks
+from .ops import derivative, kinks, to_elementary
 from .steps import Step, eq, joined, phrase
 
 PRECISION = 50  # digits of a value shown or used to order points (values are compared exactly: _order)

@@ -60,6 +60,8 @@ def _rational_limit(f, x, end, side):
     >>> _rational_limit(x/(x - 1)**3, x, sp.S.One, "-"), _rational_limit(x/(x - 1)**2, x, sp.S.One, "-")
     (-oo, oo)
     """
+    if not f.is_rational_function(x):  # a structural test: exp, log, |x| leave before together() is built
+        return None
     num, den = sp.fraction(sp.together(f))
     p, q = _poly(num, x), _poly(den, x)
     if p is None or q is None or q.is_zero:
@@ -74,10 +76,11 @@ def _rational_limit(f, x, end, side):
         return sp.oo if sign > 0 else -sp.oo
     if not end.is_Rational:
         return None
-    common = p.gcd(q)
+    common = p.gcd(q)  # Poly.eval below is the value of a polynomial at an exact number, no text
     p, q = p.quo(common), q.quo(common)
-    if q.eval(end) != 0:
-        return p.eval(end) / q.eval(end)
+    at = q.eval(end)
+    if at != 0:
+        return p.eval(end) / at
     if side not in ("+", "-"):
         return None
     order, beside = 0, sp.Poly(x - end, x)
@@ -107,8 +110,7 @@ def _exp_limit(f, x, end, side):
             powers[e] = rate
     if not powers:
         return None
-    d = sp.gcd(list(powers.values()))
-    d = abs(d)
+    d = abs(sp.gcd(list(powers.values())))
     u = sp.Dummy("u", positive=True)
     g = f.xreplace({e: u ** (rate / d) for e, rate in powers.items()})
     if g.has(x):

@@ -401,8 +401,7 @@ class _Search:
         if low is None or low < 0:  # the enclosure is too wide: the infimum is lim m (derive.limit_at)
             try:
                 with time_limit(FORM_SECONDS):
-                    side = "-" if end == sp.oo else "+"
-                    limit = limit_at(to_elementary(self.margin.rewrite(sp.Max)), s, end, side)  # relu as Max
+                    limit = limit_at(to_elementary(self.margin.rewrite(sp.Max)), s, end)  # relu as Max
             except (StepTimeout, NotImplementedError, ValueError, TypeError):
                 return None
             if limit == sp.oo:
