@@ -24,6 +24,7 @@ from .extrema import Undecided, extremum
 from .lang import with_domains
 from .limits import StepTimeout, time_limit
 from .ops import to_elementary
+from .rational_zero import zero_as_rational_function
 from .steps import Step, eq, joined, phrase
 
 __all__ = ["TRANSFORMS", "prove_zero", "sign_rules", "one_variable", "by_boxes", "translation_reduced", "max_cases", "Attempt",
@@ -48,7 +49,7 @@ def _limited(what, fn, *args):
 
 TRANSFORMS = (
     ("rewrite the activations with exp and Piecewise", to_elementary),
-    ("cancel common factors", lambda e: _cancelled(sp.together(e))),
+    ("cancel common factors", lambda e: _cancelled(e)),
     ("expand", sp.expand),
     ("rewrite exponentials, then cancel", lambda e: sp.cancel(sp.powsimp(sp.expand(e.rewrite(sp.exp))))),
     ("write |·|, max, min as Piecewise, fold, and simplify each branch",
@@ -57,16 +58,21 @@ TRANSFORMS = (
 )
 
 
-def _cancelled(together):
-    """``sympy.cancel`` of a fraction, with 0 at once when its numerator expands to 0 (most do).
+def _cancelled(e):
+    """``sympy.cancel(sympy.together(e))``, with 0 at once when ``e`` is 0 as a rational function of its
+    leaves (:func:`~derive.rational_zero.zero_as_rational_function`, most are) or when the numerator
+    of ``together`` expands to 0.
 
-    The same answer either way, as ``cancel`` expands the numerator too; the
-    greatest common divisor it then computes is the slow part.
+    The same answer either way, as ``cancel`` expands the numerator too; ``together`` on the fractions
+    of a gradient and the greatest common divisor ``cancel`` then computes are the slow part.
 
     >>> x = sp.Symbol('x', real=True)
-    >>> _cancelled(sp.together(x/(x + 1) + 1/(x + 1) - 1)), _cancelled(sp.together((x**2 - 1)/(x - 1)))
+    >>> _cancelled(x/(x + 1) + 1/(x + 1) - 1), _cancelled((x**2 - 1)/(x - 1))
     (0, x + 1)
     """
+    if zero_as_rational_function(e):
+        return sp.S.Zero
+    together = sp.together(e)
     if sp.expand(sp.fraction(together)[0]) == 0:
         return sp.S.Zero
     return sp.cancel(together)

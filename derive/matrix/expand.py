@@ -20,12 +20,11 @@ True
 from __future__ import annotations
 
 import sympy as sp
-from sympy.polys.polyerrors import CoercionFailed
-from sympy.polys.rings import ring
 
 from ..limits import StepTimeout, time_limit
 from ..numeric import Evidence
 from ..ops import to_elementary
+from ..rational_zero import zero_as_rational_function
 from .checks import _sizes, evaluate
 from .shapes import MAX_ENTRIES, concrete, dim_text
 
@@ -74,53 +73,8 @@ def _on_simplex(graph, entries):
     return subs
 
 
-def zero_as_polynomial(e) -> bool:
-    """Whether ``e`` is 0 as a polynomial over ℚ in its symbols and its function applications.
-
-    Each application (``sigmoid(W·x + b)``, innermost first) stands for an
-    unknown of its own, so the answer True is exact: substituting the
-    applications back preserves the identity.  False says only that this
-    cheap test did not show it (a rational function, a float, two equal
-    applications written differently); :func:`sympy.expand` then decides.
-    It is the polynomial ring's arithmetic, several times faster than
-    ``expand`` on the entries of a deep network's gradient.
-
-    >>> from derive import sigmoid
-    >>> x, y = sp.symbols('x y', real=True)
-    >>> s = sigmoid(2*x + y)
-    >>> zero_as_polynomial(s*(1 - s)*(x + y) - (x*s + y*s - x*s**2 - y*s**2))
-    True
-    >>> zero_as_polynomial(s*(1 - s) - s), zero_as_polynomial(1/(1 + x) - 1/(x + 1) + x/y)
-    (False, False)
-    """
-    unknowns, seen = {}, {}
-
-    def opaque(node):
-        if node.is_Atom:
-            return node
-        if node in seen:
-            return seen[node]
-        args = tuple(opaque(a) for a in node.args)
-        out = node.func(*args) if args != node.args else node
-        if isinstance(out, sp.Function):
-            out = unknowns.setdefault(out, sp.Dummy(f"u{len(unknowns)}"))
-        seen[node] = out
-        return out
-
-    if e.has(sp.Float):
-        return False
-    polynomial = opaque(e)
-    symbols = sorted(polynomial.free_symbols, key=sp.default_sort_key)
-    if not symbols:
-        return polynomial == 0
-    try:
-        return ring(symbols, sp.QQ)[0](polynomial) == 0
-    except (CoercionFailed, ValueError, TypeError, NotImplementedError):  # not a polynomial in them
-        return False
-
-
 def _is_zero(e, seconds):
-    if e == 0 or zero_as_polynomial(e):
+    if e == 0 or zero_as_rational_function(e):
         return True
     e = sp.expand(e)
     if e == 0:
