@@ -14,7 +14,10 @@ Two shapes of f have limits that integer arithmetic settles exactly:
   so x → ∞ is u → ∞, x → −∞ is u → 0⁺, and x → 0 from one side is u → 1
   from the same side; the first shape then decides in u.
 
-Anything else goes to ``sympy.limit``.  The shortcuts give the values SymPy
+A sum whose terms have limits (numbers or ±∞) that do not meet as ∞ − ∞ has
+their sum for its limit: each term goes through this function in turn, and
+``sympy.limit`` then works on the small terms (``log(1 + exp(−w))`` alone,
+not ``log(1 + exp(−w)) − |w| + 10``).  Anything else goes to ``sympy.limit``.  The shortcuts give the values SymPy
 gives: the catalogue's output is the same with or without them, and
 tests/test_limit_at.py compares them with ``sympy.limit`` shape by shape.
 
@@ -35,7 +38,7 @@ __all__ = ["limit_at"]
 def limit_at(f, x, end, side="+"):
     """``sympy.limit(f, x, end, side)``, by a shortcut of this module where one applies."""
     end = sp.Integer(end) if isinstance(end, int) else end
-    for shortcut in (_rational_limit, _exp_limit):
+    for shortcut in (_rational_limit, _exp_limit, _termwise_limit):
         value = shortcut(f, x, end, side)
         if value is not None:
             return value
@@ -117,3 +120,30 @@ def _exp_limit(f, x, end, side):
         return None
     target = sp.oo if end is sp.oo else sp.S.Zero if end is sp.S.NegativeInfinity else sp.S.One
     return _rational_limit(g, u, target, "+" if end is sp.S.NegativeInfinity else side)
+
+
+def _termwise_limit(f, x, end, side):
+    """The limit of a sum as the sum of its terms' limits, or None when one has none or ∞ meets −∞.
+
+    >>> w = sp.Symbol('w', real=True)
+    >>> _termwise_limit(sp.log(1 + sp.exp(-w)) - sp.Abs(w) + 10, w, sp.oo, "-")
+    -oo
+    >>> _termwise_limit(sp.log(1 + sp.exp(-w)) - sp.Abs(w) + 10, w, -sp.oo, "+") is None  # ∞ − ∞
+    True
+    >>> _termwise_limit(sp.sin(w) + w, w, sp.oo, "-") is None  # sin has no limit at ∞
+    True
+    """
+    if not f.is_Add:
+        return None
+    total, infinite = sp.S.Zero, set()
+    for term in f.args:
+        value = limit_at(term, x, end, side) if term.has(x) else term
+        if value is sp.oo or value is sp.S.NegativeInfinity:
+            infinite.add(value)
+            if len(infinite) > 1:
+                return None
+        elif value.is_extended_real and value.is_finite and not value.has(sp.AccumBounds, sp.Limit):  # a number
+            total += value
+        else:  # no limit (AccumBounds, which calls itself finite), a complex value, zoo: sympy.limit decides
+            return None
+    return infinite.pop() if infinite else total

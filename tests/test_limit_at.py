@@ -2,7 +2,7 @@
 import pytest
 import sympy as sp
 
-from derive.limit_at import _exp_limit, _rational_limit, limit_at
+from derive.limit_at import _exp_limit, _rational_limit, _termwise_limit, limit_at
 
 x = sp.Symbol("x", real=True)
 a = sp.Symbol("a", positive=True)
@@ -58,3 +58,34 @@ def test_other_shapes_go_to_sympy(f, end, side):
 def test_complex_infinity_and_irrational_ends_are_left_to_sympy():
     for end in (sp.zoo, sp.pi, sp.sqrt(2)):
         assert _rational_limit(x**2 + 1, x, end, "+") is None and _exp_limit(sp.exp(x), x, end, "+") is None
+
+
+# sums the termwise shortcut settles: every term has a limit and no ∞ meets −∞
+SUMS = [
+    (sp.log(1 + e(-x)) - sp.Abs(x) + 10, oo, "-"), (sp.log(1 + e(-x)) + sp.Abs(x) / 10, oo, "-"),
+    (sp.log(1 + e(-x)) + sp.Abs(x) / 10, -oo, "+"), (-sp.log(x) / 3 - 2 * sp.log(1 - x) / 3, 1, "-"),
+    (-sp.log(x) / 3 - 2 * sp.log(1 - x) / 3, 0, "+"), (x - sp.log(x) - 1, 0, "+"), (-x**2 + sp.Abs(x), 1, "-"),
+    ((x - sp.Rational(1, 2))**2 / 2 + sp.Abs(x), -oo, "+"), (sp.atan(x) + e(-x) + sp.log(2), oo, "-"),
+    (sp.sqrt(x) + sp.log(x), oo, "-"),
+]
+# sums it must leave to sympy.limit on the whole: ∞ − ∞, a term without a limit
+UNSETTLED = [
+    (sp.log(1 + e(-x)) - sp.Abs(x) + 10, -oo, "+"), (x - sp.log(x) - 1, oo, "-"), (x**2 - sp.Abs(x), oo, "-"),
+    (sp.sin(x) + x, oo, "-"), (sp.sqrt(x**2 + x) - x, oo, "-"), (sp.cos(1 / x) + 1, 0, "+"),
+]
+
+
+@pytest.mark.parametrize("f, end, side", SUMS)
+def test_a_sum_of_limits_is_sympy_s_limit_of_the_sum(f, end, side):
+    end = sp.sympify(end)
+    ours = _termwise_limit(f, x, end, side)
+    assert ours is not None
+    assert ours == sp.limit(f, x, end, side)
+    assert limit_at(f, x, end, side) == ours
+
+
+@pytest.mark.parametrize("f, end, side", UNSETTLED)
+def test_sums_that_cancel_or_oscillate_go_to_sympy(f, end, side):
+    end = sp.sympify(end)
+    assert _termwise_limit(f, x, end, side) is None
+    assert limit_at(f, x, end, side) == sp.limit(f, x, end, side)
