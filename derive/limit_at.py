@@ -17,7 +17,9 @@ Two shapes of f have limits that integer arithmetic settles exactly:
 A sum whose terms have limits (numbers or ±∞) that do not meet as ∞ − ∞ has
 their sum for its limit: each term goes through this function in turn, and
 ``sympy.limit`` then works on the small terms (``log(1 + exp(−w))`` alone,
-not ``log(1 + exp(−w)) − |w| + 10``).  Anything else goes to ``sympy.limit``.  The shortcuts give the values SymPy
+not ``log(1 + exp(−w)) − |w| + 10``).
+
+Anything else goes to ``sympy.limit``.  The shortcuts give the values SymPy
 gives: the catalogue's output is the same with or without them, and
 tests/test_limit_at.py compares them with ``sympy.limit`` shape by shape.
 

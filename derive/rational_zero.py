@@ -60,7 +60,7 @@ class _Inexact(Exception):
 
 def _plan(node, plans, leaves, scales):
     """Fill ``plans`` {node: how to build it} for ``node`` and below; ``leaves`` collects the unknowns'
-    keys, ``scales`` each exponential term's common denominator (for :func:`_exp_factors`)."""
+    keys, ``scales`` each exponential term's common denominator Q (the unknown stands for exp(m/Q))."""
     stack = [node]
     while stack:
         n = stack.pop()
@@ -100,7 +100,7 @@ def _plan(node, plans, leaves, scales):
 
 def zero_as_rational_function(e) -> bool:
     """True if ``e`` is 0 as a rational function over ℚ of its leaves (see the module's docstring)."""
-    e = sp.sympify(e)  # derive's own expressions: a Python number at most
+    e = sp.sympify(e, strict=True)  # derive's own expressions, or a Python number; strict: never text
     plans, leaves, scales = {}, {}, {}
     try:
         _plan(e, plans, leaves, scales)
@@ -150,6 +150,6 @@ def zero_as_rational_function(e) -> bool:
 
     try:
         numerator, _ = build(e)
-    except _Inexact:  # 1/0 somewhere, or a power too large: no answer here
+    except (_Inexact, RecursionError):  # 1/0 somewhere, a power too large, a very deep tree: no answer here
         return False
     return not numerator
