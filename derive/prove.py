@@ -91,7 +91,7 @@ def _branchwise(e):
     for value, cond in e.args:
         value = sp.simplify(value)
         if x is not None and not others:
-            region = (sp.S.Reals if cond is sp.true else cond.as_set()) - covered
+            region = (sp.S.Reals if cond is sp.true else _region(cond, x)) - covered
             covered = covered | region
             if value != 0 and region is sp.S.EmptySet or isinstance(region, sp.FiniteSet) and all(
                     sp.simplify(value.subs(x, p)) == 0 for p in region):
@@ -100,6 +100,29 @@ def _branchwise(e):
     if all(v == 0 for v in values):
         return sp.S.Zero
     return sp.Piecewise(*zip(values, (c for _, c in e.args)))
+
+
+def _region(cond, x):
+    """``cond.as_set()`` for a condition in the one variable ``x``, without SymPy's periodicity test where
+    every relational in it is a rational function of ``x``.
+
+    ``as_set`` first asks each relational whether it is periodic in ``x``, which simplifies it (most
+    of its time), and for ``And`` and ``Or`` asks again for each argument.  A rational function of
+    ``x`` is periodic only when constant, and either answer leads ``as_set`` to the same place: the
+    relational's own solution set, and the intersection or union of those, which is what this
+    builds.  Anything else goes to ``as_set``.
+
+    >>> t = sp.Symbol('t', real=True)
+    >>> _region((t <= 1) & (1/t >= 1), t), _region((t >= 1) & (t <= 1), t)
+    (Interval.Lopen(0, 1), {1})
+    """
+    if cond.free_symbols == {x} and x.kind is sp.core.kind.NumberKind:
+        if isinstance(cond, sp.core.relational.Relational) and (cond.lhs - cond.rhs).is_rational_function(x):
+            return cond._eval_as_set()
+        if isinstance(cond, (sp.And, sp.Or)):
+            parts = [_region(a, x) for a in cond.args]
+            return sp.Intersection(*parts) if isinstance(cond, sp.And) else sp.Union(*parts)
+    return cond.as_set()
 
 
 def prove_zero(diff, steps: list) -> bool:
