@@ -91,6 +91,19 @@ def test_a_figure_renders_to_the_same_pdf_twice(name, tmp_path):
     assert sorted(p.name for p in first.parent.iterdir()) == [f"{name}.pdf"]  # no temporary left
 
 
+@pytest.mark.parametrize("name", ["depth", "temperature"])  # log-axis ticks and labels, all in mathtext
+def test_one_shared_math_parser_leaves_the_pdf_byte_for_byte_the_same(name, tmp_path, monkeypatch):
+    import contextlib
+    from matplotlib import textpath
+    matplotlib_init = textpath.TextToPath.__init__
+    figures._PARSES.clear()
+    shared = render(name, tmp_path / "shared").read_bytes()
+    assert figures._PARSES, "no formula went through the shared parser"
+    assert textpath.TextToPath.__init__ is matplotlib_init  # matplotlib's own class, restored on leaving
+    monkeypatch.setattr(figures, "_one_math_parser", contextlib.nullcontext)
+    assert render(name, tmp_path / "own").read_bytes() == shared
+
+
 @pytest.mark.parametrize("name", sorted(NAMES))
 def test_a_figure_has_legible_unclipped_text_and_labelled_axes(name):
     fig, renderer = drawn(FIGURES[name].draw)

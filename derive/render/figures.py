@@ -17,6 +17,7 @@ byte for byte.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, replace
@@ -70,13 +71,62 @@ def save_pdf(fig, path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
     os.close(fd)  # savefig reopens it by name
     try:
-        fig.savefig(tmp, format="pdf", metadata=METADATA)
+        with _one_math_parser():
+            fig.savefig(tmp, format="pdf", metadata=METADATA)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is not
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
     return path
+
+
+_PARSES: dict = {}  # (formula, dpi, font, antialiased) -> matplotlib's parse of it, for every save_pdf
+_MAX_PARSES = 4096
+
+
+@contextlib.contextmanager
+def _one_math_parser():
+    """Every renderer made inside shares one mathtext parser, which parses each formula once.
+
+    matplotlib gives each renderer a parser of its own (``TextToPath.mathtext_parser``), and a parse
+    cached by one is not found by the next: savefig with a layout engine makes two renderers (the
+    layout, then the page), so every label and log-axis tick was parsed at least twice per figure,
+    a fifth of the figures' time.  A parse depends only on the formula, dpi, font and antialiasing,
+    and is only read, so the figures come out byte for byte the same
+    (tests/test_figures.py compares them with a render without it).  matplotlib's own class is
+    restored on leaving.
+    """
+    from matplotlib import rcParams, textpath
+    from matplotlib.mathtext import MathTextParser
+    init = textpath.TextToPath.__init__
+    if getattr(init, "shares_parses", False):  # already inside
+        yield
+        return
+    parser = MathTextParser("path")
+    parse = parser.parse
+
+    def parse_once(s, dpi=72, prop=None, *, antialiased=None):
+        key = (s, dpi, prop.copy() if prop is not None else None,
+               rcParams["text.antialiased"] if antialiased is None else antialiased)
+        if key not in _PARSES:
+            if len(_PARSES) >= _MAX_PARSES:
+                _PARSES.clear()
+            _PARSES[key] = parse(s, dpi, prop, antialiased=antialiased)
+        return _PARSES[key]
+
+    parser.parse = parse_once
+
+    def shared(self):
+        init(self)
+        self.mathtext_parser = parser
+
+    shared.shares_parses = True
+    textpath.TextToPath.__init__ = shared
+    try:
+        yield
+    finally:
+        textpath.TextToPath.__init__ = init
 
 
 def new_figure(size):
