@@ -91,6 +91,17 @@ def test_a_figure_renders_to_the_same_pdf_twice(name, tmp_path):
     assert sorted(p.name for p in first.parent.iterdir()) == [f"{name}.pdf"]  # no temporary left
 
 
+def test_every_figure_is_included_at_its_natural_size_and_fits_the_text_width(tmp_path):
+    """The report prints figures unscaled (a 9 pt label at 9 pt), so none may be wider than the text."""
+    from derive.render.report import TEXT_WIDTH, _figures
+    assert r"\includegraphics{figures/x.pdf}" in _figures([("figures/x.pdf", "A caption.")])
+    text_width = TEXT_WIDTH * 72 / 72.27  # TeX points to the PDF's big points
+    assert 72 * figures.SIZE[0] <= text_width
+    data = render("chain-graph", tmp_path).read_bytes()  # the one that sizes itself, the widest
+    box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert box and 72 * 4.5 <= float(box[1]) <= text_width
+
+
 @pytest.mark.parametrize("name", ["depth", "temperature"])  # log-axis ticks and labels, all in mathtext
 def test_one_shared_math_parser_leaves_the_pdf_byte_for_byte_the_same(name, tmp_path, monkeypatch):
     import contextlib
