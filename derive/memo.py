@@ -11,7 +11,8 @@ Implementation notes
   precisions (``Float(2) == 2`` before SymPy 1.13; a Float prints as many
   digits as its precision).  The key therefore adds each number's type and
   precision.  The compiled functions of :func:`derive.numeric.lambdify_numpy`
-  and the LaTeX of :func:`derive.render.printing.latex` are kept this way.
+  and the LaTeX of :func:`derive.render.printing.latex` are kept this way; a
+  :class:`Memo` also keeps the figures' mathtext parses (:mod:`derive.render.figures`).
 
 >>> x = sp.Symbol('x', real=True)
 >>> expression_key(x + 1) == expression_key(x + 1), expression_key(x + 1) == expression_key(x + 1.0)
@@ -73,6 +74,9 @@ class Memo:
             del self._kept[next(iter(self._kept))]
         self._kept[key] = result
         return result
+
+    def __len__(self):
+        return len(self._kept)
 
     def clear(self):
         self._kept.clear()
