@@ -67,11 +67,12 @@ from importlib import metadata
 from pathlib import Path
 
 from .catalogue import CATALOGUE_DIR, JOBS, PROOF_SECONDS, Result, get, run_many
+from .pickles import dumps
 
 __all__ = ["CACHE_ENV", "CACHEABLE", "ResultCache", "default_folder", "open_cache", "run_proofs"]
 
 CACHE_ENV = "DERIVE_CACHE_DIR"
-FORMAT = 1  # of an entry: raise it when an entry's layout changes
+FORMAT = 2  # of an entry: raise it when an entry's layout changes (2: expressions pickled as built)
 CACHEABLE = ("proved", "refuted", "supported", "demonstrated")
 DEPENDENCIES = ("sympy", "numpy", "mpmath", "python-flint", "matplotlib", "gmpy2", "z3-solver",
                 "pylatexenc", "markdown-it-py", "mdit-py-plugins")
@@ -342,7 +343,7 @@ class ResultCache:
             self._off("derive's sources changed during the run")
             return False
         try:
-            data = pickle.dumps((_MAGIC, key, proof_id, result), protocol=pickle.HIGHEST_PROTOCOL)
+            data = dumps((_MAGIC, key, proof_id, result))  # expressions kept as built (derive.pickles)
             _write_atomic(self.folder, self._entry(proof_id), data)
         except Exception as exc:
             self._off(f"could not write {self.folder}: {exc}")

@@ -30,6 +30,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .pickles import dumps
+
 __all__ = ["StepTimeout", "time_limit", "Outcome", "run_limited", "start_limited", "Started",
            "preload", "valid_seconds", "MAX_SECONDS"]
 
@@ -184,7 +186,7 @@ def call_message(fn, args, kwargs) -> bytes:
     except BaseException as exc:  # the traceback (and what it holds) is freed after this block
         message = ("error", type(exc).__name__, _describe(exc))
     try:
-        return pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        return dumps(message)  # SymPy expressions kept as built (derive.pickles)
     except MemoryError:
         return OUT_OF_MEMORY
     except BaseException as exc:
