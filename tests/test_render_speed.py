@@ -107,6 +107,22 @@ def test_chinese_runs_are_wrapped_as_before(text):
     assert report._text(text) == "".join(out)
 
 
+def test_a_row_is_as_wide_as_its_pieces():
+    """layout._rows adds its pieces' widths instead of measuring each longer row again: that needs the
+    width of "a b" to be the width of a plus that of b, for the pieces the breaker cuts."""
+    from derive.render.layout import _pieces, width
+    x, y, z = sp.symbols("x y z", real=True)
+    sums = [sp.exp(-x**2) / (1 + sp.exp(-y)) - sp.log(1 + sp.exp(z)) + sp.Rational(3, 7) * x * y,
+            sp.Sum(x**2, (y, 1, z)) - sp.sqrt(x + 1) * sp.Abs(y) + sp.Max(x, 0), sp.Piecewise((x, x > 0), (0, True)) - y,
+            sp.Mul(x + 1, y - 2, sp.sin(z), evaluate=False)]
+    for expr in sums:
+        pieces = _pieces(expr, 1e9, None)
+        assert len(pieces) >= 2
+        for k in range(1, len(pieces)):
+            left, right = " ".join(pieces[:k]), pieces[k]
+            assert width(left + " " + right) == pytest.approx(width(left) + width(right), abs=1e-9)
+
+
 def test_the_ordered_terms_kept_are_the_ones_computed():
     from sympy.printing.latex import LatexPrinter
     from derive.render.printing import TexPrinter, _positive_first

@@ -202,14 +202,13 @@ def _rows(expr, limit, named) -> list[str]:
         if named is not None and width(latex(expr)) > room:
             expr = expr.applyfunc(lambda e: named.name(e) if width(latex(e)) > room / 2 else e)
         return [latex(expr)]
-    rows, row = [], ""
-    for piece in _pieces(expr, room, named):
-        candidate = (row + " " + piece).strip()
-        if row and width(candidate) > room:
+    rows, row, wide = [], "", 0.0
+    for piece in _pieces(expr, room, named):  # a row's width is its pieces' (width adds up over top-level items)
+        if row and wide + width(piece) > room:
             rows.append(row)
-            row = piece
+            row, wide = piece, width(piece)
         else:
-            row = candidate
+            row, wide = (row + " " + piece).strip(), wide + width(piece)
     return rows + [row]
 
 
