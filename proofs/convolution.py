@@ -61,8 +61,11 @@ def correlate(x, k):
 
 
 def convolve(x, y):
-    """Full convolution of finite sequences: out[m] = Σ_τ x[τ]·y[m − τ] over the supports."""
-    return [sp.Add(*(x[t] * y[m - t] for t in range(len(x)) if 0 <= m - t < len(y)))
+    """Full convolution of finite sequences: out[m] = Σ_τ x[τ]·y[m − τ] over the supports.
+
+    The entries may be SymPy expressions or floats (the evidence runs it on float64 draws, in float64).
+    """
+    return [sum(x[t] * y[m - t] for t in range(len(x)) if 0 <= m - t < len(y))
             for m in range(len(x) + len(y) - 1)]
 
 
