@@ -327,6 +327,18 @@ class TexPrinter(LatexPrinter):
             return _ACCENTS[mark][1] % base + sub
         return super()._print_Symbol(expr, style)
 
+    def _print_Mul(self, expr):
+        r"""A product kept unevaluated with a number after its first factor (the seed's p·0) joins its
+        factors with \cdot: SymPy's "p 0" reads as p₀.  An evaluated product puts its number first.
+
+        >>> p = sp.Symbol('p', real=True)
+        >>> latex(sp.Mul(p, 0, evaluate=False)), latex(2 * p), latex(1 / p)
+        ('p \\cdot 0', '2 p', '\\frac{1}{p}')
+        """
+        if expr.is_Mul and any(a.is_Number for a in expr.args[1:]):  # SymPy prints 1/x through here too
+            return r" \cdot ".join(self.parenthesize(a, sp.printing.precedence.PRECEDENCE["Mul"]) for a in expr.args)
+        return super()._print_Mul(expr)
+
     def _print_Mat(self, expr):
         """A matrix expression (:mod:`derive.matrix`) inside a step: the table's own LaTeX, ``W_{2}^{\\top} \\bar{o}``."""
         return expr.latex()
