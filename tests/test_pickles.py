@@ -55,3 +55,14 @@ def test_a_proof_from_a_worker_shows_the_steps_it_built():
     assert there.ok, there.reason
     assert numbered(there.value.steps) == numbered(here.steps)
     assert not any(line.split("[")[0].strip().endswith("x = x") for line in numbered(there.value.steps))
+
+
+def test_derives_own_nodes_come_back_the_same():
+    """LimitAt, Diff and Expectation carry their values as arguments: rebuilt, they keep them."""
+    from derive.lang import prepare
+    for text in ("limit(sin(x)/x, x, 0) = 1", "diff(sigmoid(x), x) = sigmoid(x)*(1 - sigmoid(x))",
+                 "E(x**2, x ~ Normal(0, 1)) = 1", "Max(x, 0) >= x"):
+        claim = prepare(text)
+        for side in (claim.lhs, claim.rhs):
+            back = pickle.loads(dumps(side))
+            assert back == side and structure(back) == structure(side), text
