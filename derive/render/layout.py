@@ -204,11 +204,12 @@ def _rows(expr, limit, named) -> list[str]:
         return [latex(expr)]
     rows, row, wide = [], "", 0.0
     for piece in _pieces(expr, room, named):  # a row's width is its pieces' (width adds up over top-level items)
-        if row and wide + width(piece) > room:
+        w = width(piece)
+        if row and wide + w > room:
             rows.append(row)
-            row, wide = piece, width(piece)
+            row, wide = piece, w
         else:
-            row, wide = (row + " " + piece).strip(), wide + width(piece)
+            row, wide = (row + " " + piece).strip(), wide + w
     return rows + [row]
 
 
