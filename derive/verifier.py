@@ -118,20 +118,44 @@ def _resolve_extrema(expr, domains, steps):
 
 
 def _readable(found, lhs, rhs, rel, domains):
-    """The counterexample with its long coordinates rounded to float64 for display, when it is still one."""
+    """The counterexample with its coordinates made short for display, when it is still one.
+
+    A long fraction becomes its float64.  An irrational coordinate (a minimiser
+    SymPy solved for, such as log(3)) becomes the shortest decimal, of 1 to 17
+    significant digits, at which the claim still certainly fails; a strict claim
+    that reaches equality only there keeps the exact point.
+    """
     point = found.point
     long = {s for s, v in point.items() if v.is_Rational and len(shown(v)) > 24 and abs(v) < sp.Float("1e300")}
-    if not long:
-        return found
-    rounded = {s: sp.Rational(float(v)) if s in long else v for s, v in point.items()}
-    again = certify_point(lhs, rhs, rel, rounded, domains, found.how)
-    return again if again is not None and again.at_kink == found.at_kink else found
+    irrational = [s for s, v in point.items() if not v.is_Rational]
+    base = {s: sp.Rational(float(v)) if s in long else v for s, v in point.items()}
+    tries = [{**base, **{s: _decimal(point[s], digits) for s in irrational}} for digits in range(1, 18)
+             ] if irrational else []
+    for rounded in tries + ([base] if long else []):
+        again = certify_point(lhs, rhs, rel, rounded, domains, found.how)
+        if again is not None and again.at_kink == found.at_kink:
+            return again
+    return found
+
+
+def _decimal(v, digits):
+    """The exact real number ``v`` to ``digits`` significant digits, as a fraction.
+
+    >>> _decimal(sp.log(3), 1), _decimal(sp.exp(-1), 2), _decimal(100 * sp.log(100), 3)
+    (1, 37/100, 461)
+    """
+    import mpmath
+    with mpmath.workdps(digits + 20):
+        return sp.Rational(mpmath.nstr(mpmath.mpf(sp.N(v, digits + 20)), digits, strip_zeros=True))
 
 
 def _refuted(verdict, found, why, claim=None):
     """Fill in the refutation from a certified :class:`~derive.refute.Counterexample`."""
     if claim is not None:
-        found = _readable(found, *claim)
+        exact, found = found, _readable(found, *claim)
+        if any(not v.is_Rational for v in exact.point.values()) and found.point != exact.point:
+            at = ", ".join(f"{k} = {v}" for k, v in exact_point(exact.point).items())
+            why = f"{why or found.how}, at {at}; so does this point with fewer digits near it, certified with arb"
     verdict.status = "refuted"
     verdict.counterexample = exact_point(found.point)
     verdict.sides = (found.lhs, found.rhs)

@@ -118,6 +118,21 @@ def test_sign_at_reports_zero_only_when_exact():
     assert sign_at(tiny, {}, max_bits=64) is None and sign_at(tiny, {}) == 1
 
 
+def test_sign_at_an_irrational_point():
+    """A minimiser SymPy solved for (exp(−1), √2, 2^(−1/3)) is put in exactly, not rounded."""
+    assert sign_at(x * sp.log(x) + sp.exp(-1), {x: sp.exp(-1)}) == 0
+    assert sign_at(x**2 - 2, {x: sp.sqrt(2)}) == 0
+    assert sign_at(x**2 - 2, {x: sp.sqrt(2)}, exact_zero=False) in (0, None)
+    assert sign_at(x**2 - 2 - sp.Rational(1, 10**40), {x: sp.sqrt(2)}) == -1  # a hair below: not 0
+    assert sign_at(x**2 + 1 / x - sp.Rational(3, 2) * 2 ** sp.Rational(1, 3), {x: 2 ** sp.Rational(-1, 3)}) == 0
+    assert sign_at(x - y, {x: sp.pi, y: sp.Rational(314159, 10**5)}) == 1  # one coordinate of each kind
+    mid, _ = value_at(sp.log(x), {x: sp.E ** 2}, dps=30)
+    assert abs(mid - 2) < mpmath.mpf(10) ** -28
+    for bad in (sp.I, sp.oo, sp.Symbol("t"), sp.sqrt(2) * sp.Float(1.0)):  # complex, infinite, free, inexact
+        with pytest.raises(TypeError):
+            sign_at(x, {x: bad})
+
+
 def test_value_at_gives_the_ball():
     mid, ball = value_at(sp.exp(x), {x: 1}, dps=40)
     with mpmath.workdps(40):

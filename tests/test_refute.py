@@ -94,6 +94,35 @@ def test_strict_inequality_reaching_equality(seed):
     assert (Fraction(v.counterexample["x"]) - c) ** 2 == 0  # exact: equality where > was claimed
 
 
+# Each: a strict claim, its assumptions, the one point where it reaches equality (worked out by hand),
+# and lhs − rhs written by hand for mpmath.  No rational point violates these: only the exact minimiser does.
+_EQUAL_AT_AN_IRRATIONAL_POINT = [
+    ("x*log(x) > -exp(-1)", ["x > 0"], lambda: mpmath.exp(-1), lambda x: x * mpmath.log(x) + mpmath.exp(-1)),
+    ("(x - sqrt(2))**2 > 0", [], lambda: mpmath.sqrt(2), lambda x: (x - mpmath.sqrt(2)) ** 2),
+    ("log(x) < x*exp(-1)", ["x > 0"], lambda: mpmath.e, lambda x: x * mpmath.exp(-1) - mpmath.log(x)),
+    ("x**2 + 1/x > 3/2*2**(1/3)", ["x > 0"], lambda: mpmath.cbrt(mpmath.mpf(1) / 2),
+     lambda x: x**2 + 1 / x - mpmath.mpf(3) / 2 * mpmath.cbrt(2)),
+    ("(x**2 - 2)**2 > 0", [], lambda: -mpmath.sqrt(2), lambda x: (x**2 - 2) ** 2),
+]
+
+
+@pytest.mark.parametrize("claim, assume, where, margin", _EQUAL_AT_AN_IRRATIONAL_POINT,
+                         ids=[c[0] for c in _EQUAL_AT_AN_IRRATIONAL_POINT])
+def test_strict_inequality_reaching_equality_at_an_irrational_point(claim, assume, where, margin):
+    import sympy as sp
+    from derive.lang import parse_expression
+    v = verify(claim, assume)
+    assert v.status == "refuted", (v.status, v.reason)
+    assert "0 exactly" in str(v.steps[-1].relation)
+    (text,) = v.counterexample.values()
+    with mpmath.workdps(60):
+        at = mpmath.mpf(str(sp.N(parse_expression(text), 60)))
+        assert abs(at - where()) < mpmath.mpf(10) ** -50, (text, where())  # the hand-derived minimiser
+        assert abs(margin(where())) < mpmath.mpf(10) ** -50  # the hand label, at 50 digits: equality there
+    weak = claim.replace(">", ">=").replace("<", "<=")
+    assert verify(weak, assume).status == "proved", weak  # and nowhere below it: the only violation
+
+
 @pytest.mark.parametrize("n", [10, 50, 100])
 def test_violation_beyond_the_sampled_range(n):
     _refuted_by(f"(1 + x/{n})**{n} <= exp(x)", "<=", lambda x: ((1 + x / n) ** n, mpmath.exp(x)))

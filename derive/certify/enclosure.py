@@ -3,7 +3,8 @@
 Main statements
     :func:`enclose` — a rigorous :class:`~derive.certify.intervals.Interval`
     of an expression over a box; :func:`sign_at` — the certified sign at an
-    exact rational point, by arb at rising precision; :func:`value_at` — the
+    exact point (rational, or such as exp(−1), put in exactly), by arb at
+    rising precision; :func:`value_at` — the
     value and its ball, for display.
 
 Implementation notes
@@ -305,8 +306,31 @@ def _exactly_zero(expr, point) -> bool:
         return False
 
 
+def _at(expr, point):
+    """(``expr`` with the point's other exact coordinates put in, the box of its rational ones).
+
+    A rational coordinate (or a float, taken at its exact value) becomes a
+    one-point box.  Another real number without floats in it, such as a
+    minimiser exp(−1) or √2 that SymPy solved for, is substituted exactly, and
+    SymPy's exact evaluation (log(e⁻¹) = −1) leaves a constant for arb.
+
+    >>> x, y = sp.symbols('x y', real=True)
+    >>> _at(x * sp.log(x) + y, {x: sp.exp(-1), y: 2})
+    (y - exp(-1), {y: (2, 2)})
+    """
+    box, exact = {}, {}
+    for s, v in point.items():
+        if isinstance(v, (int, float, sp.Rational, sp.Float)):
+            box[s] = (sp.Rational(v), sp.Rational(v))
+        elif isinstance(v, sp.Expr) and v.is_number and v.is_real is True and not v.has(sp.Float):
+            exact[s] = v
+        else:
+            raise TypeError(f"not an exact real coordinate: {v}")
+    return (expr.xreplace(exact) if exact else expr), box
+
+
 def sign_at(expr, point, *, max_bits=4000, exact_zero=True) -> int | None:
-    """The certified sign of ``expr`` at the exact rational ``point``: −1, +1, 0 (shown exactly) or None.
+    """The certified sign of ``expr`` at the exact ``point``: −1, +1, 0 (shown exactly) or None.
 
     Raises :class:`Unenclosable` when ``expr`` is undefined at the point.
     With ``exact_zero=False`` a value whose ball never leaves 0 is None at
@@ -319,8 +343,10 @@ def sign_at(expr, point, *, max_bits=4000, exact_zero=True) -> int | None:
     (0, 0)
     >>> sign_at(sp.Piecewise((1, x > 0), (0, True)) - 1, {x: -1})  # the condition decided exactly
     -1
+    >>> sign_at(x * sp.log(x) + sp.exp(-1), {x: sp.exp(-1)})  # an irrational point, put in exactly
+    0
     """
-    box = {s: (sp.Rational(v), sp.Rational(v)) for s, v in point.items()}
+    expr, box = _at(expr, point)
     for bits in [b for b in PRECISIONS if b < max_bits] + [max_bits]:
         with precision(bits):
             value = enclose(expr, box)
@@ -342,7 +368,7 @@ def value_at(expr, point, dps=50) -> tuple:
     >>> mpmath.nstr(mid, 10), ball.rad() < 1e-20
     ('0.6931471806', True)
     """
-    box = {s: (sp.Rational(v), sp.Rational(v)) for s, v in point.items()}
+    expr, box = _at(expr, point)
     with precision(int(dps * 3.33) + 16):
         value = enclose(expr, box)
         ball = value.ball()
