@@ -123,6 +123,15 @@ def test_strict_inequality_reaching_equality_at_an_irrational_point(claim, assum
     assert verify(weak, assume).status == "proved", weak  # and nowhere below it: the only violation
 
 
+def test_an_irrational_minimiser_is_shown_by_a_shorter_point_that_also_violates():
+    v, point = _refuted_by("exp(x) > 3*x", ">", lambda x: (mpmath.exp(x), 3 * x))  # minimiser log 3 ≈ 1.0986
+    assert v.counterexample == {"x": "1"}, v.counterexample  # one digit already violates it: e < 3
+    assert "x = log(3)" in v.steps[-1].why  # and the step still names the minimiser
+    v, point = _refuted_by("x*log(x) >= -0.3678", ">=", lambda x: (x * mpmath.log(x), mpmath.mpf("-0.3678")),
+                           ["x > 0"])
+    assert len(v.counterexample["x"]) <= 8 and "exp(-1)" in v.steps[-1].why
+
+
 @pytest.mark.parametrize("n", [10, 50, 100])
 def test_violation_beyond_the_sampled_range(n):
     _refuted_by(f"(1 + x/{n})**{n} <= exp(x)", "<=", lambda x: ((1 + x / n) ** n, mpmath.exp(x)))
