@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
@@ -270,3 +271,23 @@ def test_time_indexed_updates_are_compared_with_the_standard_rules():
     assert [(f.line, f.outcome) for f in found] == [(3, "matches"), (4, "differs"), (5, "differs"), (9, "not-checkable")]
     assert "the power $t$ is missing" in found[2].reason
     assert "shifted" in found[3].reason  # x_{i-1} under a sum over i is not a constant: refused, not misread
+
+
+@pytest.mark.parametrize("note, outcome, assumed", [
+    # the condition comes after the formula, tied to it by the prose: it is read for the formula too
+    (r"The loss $-\log u \ge 0$ when $0 < u \le 1$.", "holds", ("0 < u <= 1",)),
+    (r"损失 $\log u \le 0$，当 $0 < u \le 1$ 时成立。", "holds", ("0 < u <= 1",)),
+    (r"We have $\sqrt{u} \le u$ for $u \ge 1$.", "holds", ("u >= 1",)),
+    # still wrong inside the condition (log u < 0 on (0, 1)): the counterexample keeps to it
+    (r"Here $\log u \ge 0$ when $0 < u \le 1$.", "wrong", ("0 < u <= 1",)),
+    # not tied to it: a new sentence, or a condition that is not the next formula
+    (r"The loss $-\log u \ge 0$. Later, $0 < u \le 1$.", "wrong", ()),
+    (r"The loss $-\log u \ge 0$ when $u$ is small, and $0 < u \le 1$.", "wrong", ()),
+])
+def test_a_condition_stated_right_after_a_formula_is_read_for_it(note, outcome, assumed):
+    first = audit(note, timeout=60).findings[0]
+    assert (first.outcome, first.assumptions) == (outcome, assumed), (first.outcome, first.reason)
+    if outcome == "wrong" and assumed:
+        assert 0 < Fraction(first.counterexample["u"]) <= 1, first.counterexample
+    if assumed:
+        assert any("states after it" in n for n in first.notes), first.notes

@@ -99,6 +99,8 @@ def audit(text: str, kind: str = "md", *, name: str = "note", only=None, timeout
         else:
             findings, was_read = [], True
             span = (formula.line, formula.line + formula.source.count("\n"))
+            context.after = context.condition_after(formula, found[k + 1] if k + 1 < len(found) else None) \
+                if wanted else {}
             for piece in _pieces(formula):
                 try:
                     of_piece, ok = _audit_formula(piece, context, timeout, check=wanted)
@@ -109,6 +111,7 @@ def audit(text: str, kind: str = "md", *, name: str = "note", only=None, timeout
                     f.lines, f.formula = span, k
                 findings += of_piece
                 was_read = was_read and ok
+            context.after = {}
             result.read += was_read
         for f in findings:
             f.seconds = time.monotonic() - began

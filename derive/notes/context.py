@@ -35,6 +35,8 @@ CONVENTIONS = {
 }
 _NAMED_NORM = re.compile(r"^[^$]{0,20}?(?:称为|叫做|叫|is called|is the|called|the)\s*\**\s*\$?\s*[Ll]_?\{?([12])\}?\$?\s*\**"
                          r"\s*(?:范数|-?norm)")
+_CONDITION = re.compile(r"\s*[,，]?\s*(?:when(?:ever)?|if|for(?: all| every| any)?|provided(?: that)?|given(?: that)?|"
+                        r"as long as|with|on|当|若|如果|对于|只要)\s*\$([^$]+)\$")
 _TOKEN = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9_]*)(?![\w(])")
 _OUTCOME = {"proved": "holds", "refuted": "wrong", "supported": "numeric-only", "unknown": "not-checkable"}
 
@@ -45,6 +47,7 @@ class Context:
     def __init__(self):
         self.definitions: dict = {}
         self.assumed: dict = {}
+        self.after: dict = {}      # a condition the prose ties to the formula being decided ("… when $p > 0$")
         self.values: dict = {}     # name -> SymPy number, the worked example's values in this section
         self.scope = self.section = None
 
@@ -90,6 +93,25 @@ class Context:
             self.define(*what[:3], formula.line, what[3])
         for name, text in _assumptions(reading):
             self.assumed[name] = text
+
+    def condition_after(self, formula, following) -> dict:
+        r"""{name: assumption} that the next formula states when the prose ties it to this one.
+
+        "$-\log p \ge 0$ when $0 < p \le 1$": the condition is read for the
+        formula before it too, not only for the formulas after it.  Only an
+        inline formula right after a connective (when, if, for, provided, 当, 若,
+        …), in the same paragraph, and only a variable bounded by numbers.
+        """
+        m = _CONDITION.match(formula.after)
+        if following is None or m is None or m.group(1).strip() != following.source.strip():
+            return {}
+        from ..lang.texreader import read
+        from .translate import Unreadable, translate
+        try:
+            reading = translate(following.source, self.definitions, formula=read(following.source))
+        except Unreadable:
+            return {}
+        return dict(_assumptions(reading))
 
     def defines(self, reading):
         """(name, params, body, outcomes) when the formula's first link defines a name, else None.
@@ -205,8 +227,12 @@ class Context:
             if loose:  # ∂L/∂x = Wδ with δ defined only in words: a claim about every δ is not what it says
                 return make(formula, "not-checkable", f"{', '.join(map(_name_text, loose))} on one side only, and "
                             "the note does not define it", parsed=link.claim, **extra)
-            assume = [self.assumed.get(n) or CONVENTIONS.get(n) or f"{n} integer >= 1" for n in names
-                      if n in self.assumed or n in CONVENTIONS or n in bounds]
+            assumed = {**self.assumed, **self.after}
+            assume = [assumed.get(n) or CONVENTIONS.get(n) or f"{n} integer >= 1" for n in names
+                      if n in assumed or n in CONVENTIONS or n in bounds]
+            after = [self.after[n] for n in names if n in self.after]
+            if after:
+                extra["notes"] = [*extra["notes"], "with the condition the text states after it: " + ", ".join(after)]
             text = f"{sp.sstr(lhs)} {link.rel} {sp.sstr(rhs)}"
             claim = prepare(Claim(lhs, link.rel, rhs, text), assume)
         except (ParseError, ValueError, StepTimeout, RecursionError, TypeError, AttributeError) as error:
