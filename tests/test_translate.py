@@ -28,6 +28,13 @@ READS = [
      "(w*x - y)*x"),
     (r"f(x)=\begin{cases} x, & x>0 \\ \alpha(e^{x}-1), & x\le 0 \end{cases}", "f(x)",
      "where(x > 0, x, alpha*(exp(x) - 1))"),
+    # scripts written on a call's closing parenthesis: a power, or softmax's entry
+    (r"\tanh'(x) = 1 - \tanh(x)^2", "diff(tanh(x), x)", "1 - tanh(x)**2"),
+    (r"\sigma(x)^{2} + \log(x)^2 \ge 0", "sigmoid(x)**2 + log(x)**2", "0"),
+    (r"\max(a, b)^2 = \max(a^2, b^2)", "Max(a, b)**2", "Max(a**2, b**2)"),
+    (r"\sigma'(x)^2 \le \frac{1}{16}", "diff(sigmoid(x), x)**2", "1/16"),
+    (r"\mathrm{softmax}(z)_1 = \sigma(z_1 - z_2)", "softmax(z)[1]", "sigmoid(z_1 - z_2)"),
+    (r"\sigma((x)^2) \le 1", "sigmoid(x**2)", "1"),
 ]
 
 

@@ -380,23 +380,26 @@ class _Parser(_Forms, _Calls):
         if prime:
             if len(args) != 1:
                 raise Unreadable(f"{function}′ of several arguments")
-            if NAME_RE.match(args[0]):
-                return f"diff({text}, {args[0]})"
-            return self.at_point(function, args[0])
-        return text
+            text = f"diff({text}, {args[0]})" if NAME_RE.match(args[0]) else self.at_point(function, args[0])
+        return self.trailing(text, seq)  # σ(x)^2: the power written on the closing )
 
     def arguments(self, seq) -> list:
+        """The arguments up to the closing ``)``; scripts on it (``softmax(z)_i``, ``σ(x)^2``) stay for the caller,
+        on an empty base, as :meth:`enclosed` leaves them."""
         args, current, depth = [], [], 0
         while not seq.done():
             node = seq.take()
-            if depth == 0 and _ch(node, ")"):
+            scripted = node.kind == "scripts" and _ch(node.args[0], ")")
+            if depth == 0 and (scripted or _ch(node, ")")):
                 args.append(self.side(current))
+                if scripted:
+                    seq.items.insert(seq.i, Node("scripts", args=(Node("char", ""), node.args[1], node.args[2])))
                 return args
             if depth == 0 and _ch(node, ","):
                 args.append(self.side(current))
                 current = []
                 continue
-            depth += _ch(node, "(") - _ch(node, ")")
+            depth += _ch(node, "(") - (scripted or _ch(node, ")"))
             current.append(node)
         raise Unreadable("an unclosed (")
 
