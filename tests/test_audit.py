@@ -291,3 +291,14 @@ def test_a_condition_stated_right_after_a_formula_is_read_for_it(note, outcome, 
         assert 0 < Fraction(first.counterexample["u"]) <= 1, first.counterexample
     if assumed:
         assert any("states after it" in n for n in first.notes), first.notes
+
+
+def test_one_bound_written_for_several_variables_is_an_assumption_for_each():
+    note = r"The AM-GM inequality: $\frac{a+b}{2} \ge \sqrt{ab}$ for $a, b \ge 0$. Also $\sqrt{ab} \le \frac{a+b}{2}$."
+    found = audit(note, timeout=60).findings
+    assert [f.outcome for f in found] == ["holds", "not-checkable", "holds"], [(f.outcome, f.reason) for f in found]
+    assert found[0].assumptions == ("a >= 0", "b >= 0") and "a >= 0, b >= 0" in found[1].reason
+    assert found[2].assumptions == ("a >= 0", "b >= 0")  # and for the formulas after it, as any assumption
+    # a list inside a call is no bound: max(a, b) ≥ 0 is a claim (false for a = b = −1)
+    assert audit(r"Here $\max(a, b) \ge 0$.", timeout=60).findings[0].outcome == "wrong"
+

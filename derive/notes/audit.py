@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from ..lang.texreader import read
+from .conditions import condition_after, listed_bounds
 from .context import Context
 from .findings import OUTCOMES, Finding
 from .texnodes import split_prose
@@ -99,8 +100,8 @@ def audit(text: str, kind: str = "md", *, name: str = "note", only=None, timeout
         else:
             findings, was_read = [], True
             span = (formula.line, formula.line + formula.source.count("\n"))
-            context.after = context.condition_after(formula, found[k + 1] if k + 1 < len(found) else None) \
-                if wanted else {}
+            following = found[k + 1] if k + 1 < len(found) else None
+            context.after = condition_after(formula, following, context.definitions) if wanted else {}
             for piece in _pieces(formula):
                 try:
                     of_piece, ok = _audit_formula(piece, context, timeout, check=wanted)
@@ -148,6 +149,9 @@ def _audit_formula(formula, context, timeout, check=True) -> tuple[list, bool]:
     try:
         reading = translate(formula.source, context.definitions, formula=parsed)
     except Unreadable as error:
+        listed = listed_bounds(formula.source, context.definitions)  # a, b ≥ 0: the reader refuses the list
+        if listed:
+            return context.assume(formula, listed, _finding), True
         reading = getattr(error, "reading", None)
         structural = structural_findings(formula, parsed, reading) if reading is not None else []
         if structural:

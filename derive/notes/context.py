@@ -22,6 +22,7 @@ import sympy as sp
 from ..lang import Claim, ParseError, parse_expression, prepare, resolve_derivatives
 from ..limits import StepTimeout
 from ..symbols import symbol
+from .conditions import stated_bounds
 from .texnodes import Definition, expand, link_sources
 
 __all__ = ["Context", "CONVENTIONS"]
@@ -35,8 +36,6 @@ CONVENTIONS = {
 }
 _NAMED_NORM = re.compile(r"^[^$]{0,20}?(?:称为|叫做|叫|is called|is the|called|the)\s*\**\s*\$?\s*[Ll]_?\{?([12])\}?\$?\s*\**"
                          r"\s*(?:范数|-?norm)")
-_CONDITION = re.compile(r"\s*[,，]?\s*(?:when(?:ever)?|if|for(?: all| every| any)?|provided(?: that)?|given(?: that)?|"
-                        r"as long as|with|on|当|若|如果|对于|只要)\s*\$([^$]+)\$")
 _TOKEN = re.compile(r"(?<![\w.])([A-Za-z][A-Za-z0-9_]*)(?![\w(])")
 _OUTCOME = {"proved": "holds", "refuted": "wrong", "supported": "numeric-only", "unknown": "not-checkable"}
 
@@ -91,27 +90,14 @@ class Context:
         what = self.defines(reading)
         if what is not None and not reading.opaque:
             self.define(*what[:3], formula.line, what[3])
-        for name, text in _assumptions(reading):
+        for name, text in stated_bounds(reading):
             self.assumed[name] = text
 
-    def condition_after(self, formula, following) -> dict:
-        r"""{name: assumption} that the next formula states when the prose ties it to this one.
-
-        "$-\log p \ge 0$ when $0 < p \le 1$": the condition is read for the
-        formula before it too, not only for the formulas after it.  Only an
-        inline formula right after a connective (when, if, for, provided, 当, 若,
-        …), in the same paragraph, and only a variable bounded by numbers.
-        """
-        m = _CONDITION.match(formula.after)
-        if following is None or m is None or m.group(1).strip() != following.source.strip():
-            return {}
-        from ..lang.texreader import read
-        from .translate import Unreadable, translate
-        try:
-            reading = translate(following.source, self.definitions, formula=read(following.source))
-        except Unreadable:
-            return {}
-        return dict(_assumptions(reading))
+    def assume(self, formula, stated, make) -> list:
+        """Keep the bounds ``stated`` ([(name, text)]) for the formulas after this one."""
+        self.enter(formula)
+        self.assumed.update(stated)
+        return [make(formula, "not-checkable", "states an assumption: " + ", ".join(t for _, t in stated))]
 
     def defines(self, reading):
         """(name, params, body, outcomes) when the formula's first link defines a name, else None.
@@ -138,11 +124,9 @@ class Context:
 
     def decide(self, formula, reading, timeout, make) -> list:
         self.enter(formula)
-        stated = _assumptions(reading)
+        stated = stated_bounds(reading)
         if stated:
-            for name, text in stated:
-                self.assumed[name] = text
-            return [make(formula, "not-checkable", "states an assumption: " + ", ".join(t for _, t in stated))]
+            return self.assume(formula, stated, make)
         definition = self.defines(reading)
         findings = []
         sources = link_sources(formula.source) if len(reading.links) > 1 else []
@@ -430,37 +414,6 @@ def _not_a_claim(link) -> tuple:
            "arrow": f"{link.rel} joins statements, it is not a relation between values",
            "member": "membership (∈) in a set", "distributed": "states a distribution (∼), kept for the expectations after it"}
     return "not-checkable", why.get(link.kind, f"{link.rel} is not a relation the audit decides")
-
-
-def _assumptions(reading) -> list:
-    """``λ > 0``, ``0 < p < 1``: every link an inequality between one variable and a number."""
-    out = []
-    for link in reading.links:
-        if link.kind != "claim" or link.rel == "=":
-            return []
-        sides = (link.lhs, link.rhs)
-        names = [s for s in sides if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", s) and s not in ("E", "pi")]
-        numbers = [s for s in sides if re.fullmatch(r"-?\d+(\.\d+)?", s)]
-        if len(names) != 1 or len(numbers) != 1:
-            return []
-        name = names[0]
-        rel = link.rel if sides[0] == name else {"<": ">", ">": "<", "<=": ">=", ">=": "<="}[link.rel]
-        out.append((name, f"{name} {rel} {numbers[0]}"))
-    if len(out) == 2 and out[0][0] == out[1][0]:
-        return _interval(out)
-    return out
-
-
-def _interval(pair) -> list:
-    (name, a), (_, b) = pair
-    lows = [t for t in (a, b) if ">" in t]
-    highs = [t for t in (a, b) if "<" in t]
-    if len(lows) != 1 or len(highs) != 1:
-        return []
-    low_rel, low = lows[0].split()[1:]
-    high_rel, high = highs[0].split()[1:]
-    flipped = {">": "<", ">=": "<="}[low_rel]
-    return [(name, f"{low} {flipped} {name} {high_rel} {high}")]
 
 
 def _counterexample(verdict) -> str:
