@@ -302,3 +302,14 @@ def test_one_bound_written_for_several_variables_is_an_assumption_for_each():
     # a list inside a call is no bound: max(a, b) ≥ 0 is a claim (false for a = b = −1)
     assert audit(r"Here $\max(a, b) \ge 0$.", timeout=60).findings[0].outcome == "wrong"
 
+
+@pytest.mark.parametrize("note, outcome", [
+    (r"$$\frac{1}{1+e^{-x}} + \frac{1}{1+e^{x}} = 1$$", "holds"),
+    (r"$$\cosh^2(x) - \sinh^2(x) = 1$$", "holds"),
+    (r"$$\cosh^2(x) + \sinh^2(x) = 1$$", "wrong"),
+    # a side that is 0 reads as a condition (the gradient vanishes at the optimum), never as an identity in x
+    (r"$$\frac{d}{dx}(x - 3)^2 = 0$$", "not-checkable"),
+])
+def test_an_identity_with_a_constant_side_is_checked(note, outcome):
+    first = audit(note, timeout=60).findings[0]
+    assert first.outcome == outcome, (first.outcome, first.reason)

@@ -206,7 +206,10 @@ class Context:
             lhs, rhs = (self._expression(side, points) for side in (link.lhs, link.rhs))
             names = sorted(s.name for s in (lhs.free_symbols | rhs.free_symbols))
             bounds = _bound_names(lhs) | _bound_names(rhs)  # a sum's upper limit t: a count, so t integer >= 1
-            loose = sorted(s.name for s in lhs.free_symbols ^ rhs.free_symbols) if link.rel == "=" else []
+            # σ(x) + σ(−x) = 1 is an identity in x; ∇L = 0 is a condition, and ∂L/∂w = δx names δ in words
+            constant = any(side.is_number and side != 0 for side in (lhs, rhs))
+            loose = sorted(s.name for s in lhs.free_symbols ^ rhs.free_symbols) if link.rel == "=" and not constant \
+                else []
             loose = [n for n in loose if n not in self.known() and n not in bounds]
             if loose:  # ∂L/∂x = Wδ with δ defined only in words: a claim about every δ is not what it says
                 return make(formula, "not-checkable", f"{', '.join(map(_name_text, loose))} on one side only, and "
