@@ -35,6 +35,10 @@ READS = [
     (r"\sigma'(x)^2 \le \frac{1}{16}", "diff(sigmoid(x), x)**2", "1/16"),
     (r"\mathrm{softmax}(z)_1 = \sigma(z_1 - z_2)", "softmax(z)[1]", "sigmoid(z_1 - z_2)"),
     (r"\sigma((x)^2) \le 1", "sigmoid(x**2)", "1"),
+    # a second derivative, its power written on the variable: d²/dz² = (d/dz)²
+    (r"\frac{d^2}{dz^2}\log(1 + e^{z}) = \sigma(z)(1-\sigma(z))", "diff(diff(log(1 + exp(z)), z), z)",
+     "sigmoid(z)*(1 - sigmoid(z))"),
+    (r"\frac{\mathrm{d}^3}{\mathrm{d}x^3} x^3 = 6", "diff(diff(diff(x**3, x), x), x)", "6"),
 ]
 
 
@@ -115,6 +119,7 @@ REFUSED = [
     (r"h = \operatorname{Dropout}(x)", "does not read"),
     (r"\text{where the sum runs over all samples} = 1", "prose"),
     (r"x + 1", "no relation"),
+    (r"\frac{d^2}{dx^3} x = 0", "derivative"),  # orders that disagree
 ]
 
 

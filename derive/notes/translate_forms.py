@@ -173,6 +173,9 @@ class _Forms:
         top, bottom = _differential(num), _differential(den)
         if top is not None and bottom is not None:
             (rest, order), (var_items, order2) = top, bottom
+            if order > 1 and order2 == 1 and len(var_items) == 1 and var_items[0].kind == "scripts" \
+                    and var_items[0].args[1] is None and _digits(var_items[0].args[2]) == str(order):
+                var_items, order2 = [var_items[0].args[0]], order  # d²/dz²: the power on the variable, (dz)²
             var = self.side(var_items) if var_items else None
             if var is None or not NAME_RE.match(var) or order != order2:
                 raise Unreadable("a derivative the reader cannot read")
@@ -401,13 +404,18 @@ def _is_prime(sup) -> bool:
     return bool(items) and all(_mac(n, "prime") or _ch(n, "'") for n in items)
 
 
+def _digits(group) -> str:
+    """The characters of a script's group (``^2`` → '2'); '' for none."""
+    return "".join(n.value for n in group.args if n.kind == "char") if group is not None else ""
+
+
 def _differential(items):
     """(the rest, the order) when ``items`` start with d, ∂ or \\mathrm{d} (maybe ^2); else None."""
     if not items:
         return None
     head, order = items[0], 1
     if head.kind == "scripts" and head.args[1] is None and head.args[2] is not None:
-        power = "".join(n.value for n in head.args[2].args if n.kind == "char")
+        power = _digits(head.args[2])
         if not power.isdigit():
             return None
         head, order = head.args[0], int(power)
@@ -418,7 +426,6 @@ def _differential(items):
         return None
     rest = list(items[1:])
     if rest and rest[-1].kind == "scripts" and rest[-1].args[1] is None and rest[-1].args[2] is not None and order > 1:
-        power = "".join(n.value for n in rest[-1].args[2].args if n.kind == "char")
-        if power == str(order):
+        if _digits(rest[-1].args[2]) == str(order):
             rest[-1] = rest[-1].args[0]
     return rest, order
