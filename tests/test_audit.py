@@ -313,3 +313,18 @@ def test_one_bound_written_for_several_variables_is_an_assumption_for_each():
 def test_an_identity_with_a_constant_side_is_checked(note, outcome):
     first = audit(note, timeout=60).findings[0]
     assert first.outcome == outcome, (first.outcome, first.reason)
+
+
+@pytest.mark.parametrize("note, outcome", [
+    (r"When $y = 1$, $L = -\log u$ and $L \ge 0$ for $0 < u \le 1$.", "holds"),
+    (r"When $y = 1$, $L = -\log u$ and $L \le 0$ for $0 < u \le 1$.", "wrong"),  # −log u > 0 on (0, 1)
+])
+def test_a_bound_on_a_defined_name_is_a_claim_about_it_not_an_assumption(note, outcome):
+    found = audit(note, timeout=60).findings
+    bound = [f for f in found if f.parsed in ("L >= 0", "L <= 0")]
+    assert [f.outcome for f in bound] == [outcome], [(f.outcome, f.reason, f.parsed) for f in found]
+
+
+def test_a_condition_after_dui_is_read_for_the_formula_before():
+    first = audit(r"$\log u \le 0$ 对 $0 < u \le 1$ 成立。", timeout=60).findings[0]
+    assert (first.outcome, first.assumptions) == ("holds", ("0 < u <= 1",)), (first.outcome, first.reason)

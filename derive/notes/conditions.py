@@ -25,7 +25,7 @@ __all__ = ["stated_bounds", "listed_bounds", "condition_after"]
 
 # a connective that ties the inline formula after it to the formula before: "$f \ge 0$ when $x > 0$"
 _CONDITION = re.compile(r"\s*[,，]?\s*(?:when(?:ever)?|if|for(?: all| every| any)?|provided(?: that)?|given(?: that)?|"
-                        r"as long as|with|on|当|若|如果|对于|只要)\s*\$([^$]+)\$")
+                        r"as long as|with|on|当|若|如果|对于|对|只要)\s*\$([^$]+)\$")
 # several variables before one bound: "a, b \ge 0", "x_1, x_2 > 0"
 _LISTED = re.compile(r"^\s*([^,<>=$]+(?:,[^,<>=$]+)+?)\s*((?:\\geq?|\\leq?|\\gt|\\lt|>|<)\s*[^,]+)$")
 
@@ -40,7 +40,8 @@ def condition_after(formula, following, definitions) -> dict:
     if following is None or m is None or m.group(1).strip() != following.source.strip():
         return {}
     try:
-        return dict(stated_bounds(translate(following.source, definitions, formula=read(following.source))))
+        reading = translate(following.source, definitions, formula=read(following.source))
+        return dict(stated_bounds(reading, definitions))
     except Unreadable:
         return dict(listed_bounds(following.source, definitions))
 
@@ -54,7 +55,7 @@ def listed_bounds(source, definitions) -> list:
     for name in m.group(1).split(","):
         one = f"{name.strip()} {m.group(2)}"
         try:
-            got = stated_bounds(translate(one, definitions, formula=read(one)))
+            got = stated_bounds(translate(one, definitions, formula=read(one)), definitions)
         except Unreadable:
             return []
         if len(got) != 1:
@@ -63,8 +64,11 @@ def listed_bounds(source, definitions) -> list:
     return out
 
 
-def stated_bounds(reading) -> list:
-    """``λ > 0``, ``0 < p < 1``: every link an inequality between one variable and a number."""
+def stated_bounds(reading, defined=()) -> list:
+    """``λ > 0``, ``0 < p < 1``: every link an inequality between one variable and a number.
+
+    A bound on a name in ``defined`` (``L ≥ 0`` after ``L = −log p``) is a claim about it, not an assumption.
+    """
     out = []
     for link in reading.links:
         if link.kind != "claim" or link.rel == "=":
@@ -75,6 +79,8 @@ def stated_bounds(reading) -> list:
         if len(names) != 1 or len(numbers) != 1:
             return []
         name = names[0]
+        if name in defined:
+            return []
         rel = link.rel if sides[0] == name else {"<": ">", ">": "<", "<=": ">=", ">=": "<="}[link.rel]
         out.append((name, f"{name} {rel} {numbers[0]}"))
     if len(out) == 2 and out[0][0] == out[1][0]:

@@ -90,8 +90,12 @@ class Context:
         what = self.defines(reading)
         if what is not None and not reading.opaque:
             self.define(*what[:3], formula.line, what[3])
-        for name, text in stated_bounds(reading):
+        for name, text in stated_bounds(reading, self.known_names()):
             self.assumed[name] = text
+
+    def known_names(self) -> set:
+        """The names the note defined or gave a value in scope: a bound on one of them is a claim."""
+        return set(self.definitions) | set(self.values)
 
     def assume(self, formula, stated, make) -> list:
         """Keep the bounds ``stated`` ([(name, text)]) for the formulas after this one."""
@@ -124,7 +128,7 @@ class Context:
 
     def decide(self, formula, reading, timeout, make) -> list:
         self.enter(formula)
-        stated = stated_bounds(reading)
+        stated = stated_bounds(reading, self.known_names())
         if stated:
             return self.assume(formula, stated, make)
         definition = self.defines(reading)
