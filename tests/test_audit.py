@@ -328,3 +328,13 @@ def test_a_bound_on_a_defined_name_is_a_claim_about_it_not_an_assumption(note, o
 def test_a_condition_after_dui_is_read_for_the_formula_before():
     first = audit(r"$\log u \le 0$ 对 $0 < u \le 1$ 成立。", timeout=60).findings[0]
     assert (first.outcome, first.assumptions) == ("holds", ("0 < u <= 1",)), (first.outcome, first.reason)
+
+
+def test_a_condition_inside_the_same_display_is_read_for_the_piece_before_it():
+    note = "\n".join([r"The tangent at 0 bounds the sigmoid:", "",
+                      r"$$\sigma(x) \le \frac{1}{2} + \frac{x}{4} \quad \text{for } x \ge 0$$", ""])
+    found = audit(note, timeout=60).findings
+    assert [(f.outcome, f.assumptions) for f in found][:1] == [("holds", ("x >= 0",))], \
+        [(f.outcome, f.reason) for f in found]
+    # without the condition it is false (σ(−10) > 1/2 − 10/4), so the condition decided it
+    assert audit(r"$$\sigma(x) \le \frac{1}{2} + \frac{x}{4}$$", timeout=60).findings[0].outcome == "wrong"

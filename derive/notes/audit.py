@@ -18,6 +18,7 @@ reason; numbers alone give ``numeric-only``, never ``holds``.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 
@@ -100,9 +101,10 @@ def audit(text: str, kind: str = "md", *, name: str = "note", only=None, timeout
         else:
             findings, was_read = [], True
             span = (formula.line, formula.line + formula.source.count("\n"))
-            following = found[k + 1] if k + 1 < len(found) else None
-            context.after = condition_after(formula, following, context.definitions) if wanted else {}
-            for piece in _pieces(formula):
+            pieces = _pieces(formula)
+            for j, piece in enumerate(pieces):
+                following = pieces[j + 1] if j + 1 < len(pieces) else found[k + 1] if k + 1 < len(found) else None
+                context.after = condition_after(piece, following, context.definitions) if wanted else {}
                 try:
                     of_piece, ok = _audit_formula(piece, context, timeout, check=wanted)
                 except (ArithmeticError, AttributeError, TypeError, ValueError, RecursionError, IndexError,
@@ -130,12 +132,23 @@ def _pieces(formula) -> list:
     if len(pieces) == 1:
         return [formula]
     out = []
-    for offset, piece in pieces:
+    for j, (offset, piece) in enumerate(pieces):
         before = formula.source[:offset]
         lines = before.count("\n")
         col = formula.col + offset if not lines else offset - before.rfind("\n")
-        out.append(replace(formula, source=piece, line=formula.line + lines, col=col))
+        if j + 1 < len(pieces):  # the prose up to the next piece, and that piece, as a note's prose shows them
+            upto, following = pieces[j + 1]
+            after = f"{_plain(formula.source[offset + len(piece):upto])} ${following}$"
+        else:
+            after = formula.after
+        out.append(replace(formula, source=piece, line=formula.line + lines, col=col, after=after))
     return out
+
+
+def _plain(tex) -> str:
+    r"""The prose between two pieces of a formula: ``\text{for }`` as ``for``, spacing commands as blanks."""
+    tex = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", tex)
+    return " ".join(re.sub(r"\\q?quad|\\[,;:! ]|~", " ", tex).split())
 
 
 def _finding(formula, outcome, reason, **extra) -> Finding:
