@@ -19,6 +19,7 @@ LINE = (-sp.oo, sp.oo)
 
 UNARY = {
     "exp": sp.exp, "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "sin": sp.sin, "cos": sp.cos, "erf": sp.erf,
+    "atan": sp.atan,
     "erfc": sp.erfc, "abs": sp.Abs, "sigmoid": sigmoid, "softplus": softplus, "relu": relu, "gelu": gelu,
     "silu": silu, "mish": mish, "softsign": softsign, "hardtanh": hardtanh, "elu": elu, "selu": selu,
     "leaky_relu": leaky_relu, "floor": sp.floor, "ceiling": sp.ceiling, "square": lambda t: t**2,

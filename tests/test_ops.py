@@ -60,6 +60,7 @@ CASES = {
     "cos": (sp.cos(x), (x,), {}),
     "sinh": (sp.sinh(x), (x,), {}),
     "cosh": (sp.cosh(x), (x,), {}),
+    "atan": (sp.atan(x), (x,), {}),
 }
 ROOT = Path(__file__).resolve().parents[1]
 # Functions of one variable: a claim each that the verifier must prove (a textbook identity or
@@ -75,6 +76,7 @@ CLAIMS = {
     "sin": "sin(x)**2 + cos(x)**2 = 1",
     "cos": "cos(-x) = cos(x)",
     "cosh": "cosh(x) >= 1",
+    "atan": "atan(x) < 2",
     "sign": "sign(x)*abs(x) = x",
 }
 KERNEL_POINTS = [-700.0, -30.0, -5.5, -1.0, -1e-3, -1e-12, 0.0, 1e-12, 1e-3, 0.37, 1.0, 5.5, 30.0, 700.0]

@@ -39,6 +39,7 @@ READS = [
     (r"\frac{d^2}{dz^2}\log(1 + e^{z}) = \sigma(z)(1-\sigma(z))", "diff(diff(log(1 + exp(z)), z), z)",
      "sigmoid(z)*(1 - sigmoid(z))"),
     (r"\frac{\mathrm{d}^3}{\mathrm{d}x^3} x^3 = 6", "diff(diff(diff(x**3, x), x), x)", "6"),
+    (r"\frac{d}{dx}\arctan x = \frac{1}{1+x^2}", "diff(atan(x), x)", "1/(1 + x**2)"),
 ]
 
 

@@ -37,7 +37,7 @@ FUNCTION_NAMES = {
     "sigma": "sigmoid", "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "elu": "elu", "gelu": "gelu",
     "leakyrelu": "leaky_relu", "leaky_relu": "leaky_relu", "lrelu": "leaky_relu", "softplus": "softplus",
     "silu": "silu", "swish": "swish", "exp": "exp", "log": "log", "ln": "log", "sin": "sin", "cos": "cos",
-    "sinh": "sinh", "cosh": "cosh", "erf": "erf", "sqrt": "sqrt", "abs": "abs", "sign": "sign", "sgn": "sign",
+    "sinh": "sinh", "cosh": "cosh", "arctan": "atan", "atan": "atan", "erf": "erf", "sqrt": "sqrt", "abs": "abs", "sign": "sign", "sgn": "sign",
     "max": "max", "min": "min", "softmax": "softmax", "logsumexp": "logsumexp", "lse": "logsumexp",
 }
 # Words a note writes for operations the claim language does not have: never read as names or products.

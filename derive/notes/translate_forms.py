@@ -234,7 +234,7 @@ class _Forms:
             return self.name(_GREEK_NAMES.get(name, name), seq)
         if name == "pi":
             return "pi"
-        if name in ("log", "ln", "exp", "sin", "cos", "tanh", "sinh", "cosh", "max", "min"):
+        if name in ("log", "ln", "exp", "sin", "cos", "tanh", "sinh", "cosh", "arctan", "max", "min"):
             prime = not seq.done() and _ch(seq.peek(), "'")
             if prime:
                 seq.take()

@@ -1,4 +1,4 @@
-"""Smooth elementary functions of the operation table: exp, log, tanh, sin, cos, sinh, cosh, erf.
+"""Smooth elementary functions of the operation table: exp, log, tanh, sin, cos, sinh, cosh, atan, erf.
 
 Each is SymPy's own class, so SymPy's printers and ``evalf`` know it; the
 table adds its derivative rule, its claim-language name and, where NumPy has
@@ -96,6 +96,17 @@ def cosh_interval(x):
     return abs(x).monotone(lambda b: b.cosh())
 defop("cosh", cosh_grad, forward=sp.cosh, numpy=np.cosh, names=("cosh",), size="exponential", latex=r"\cosh", text="cosh",
       notation=True, interval=cosh_interval)
+
+
+def atan_grad(out, x):
+    return (1 / (1 + x**2),)
+
+
+def atan_interval(x):
+    """atan rises from −π/2 to π/2; ±2 bounds its limits rigorously (a rounded π/2 might not)."""
+    return x.monotone(lambda b: b.atan(), limits=(-2, 2))
+defop("atan", atan_grad, forward=sp.atan, numpy=np.arctan, names=("atan", "arctan"), latex=r"\arctan", text="atan",
+      notation=True, interval=atan_interval)
 
 
 _erf, _erfc = np.frompyfunc(math.erf, 1, 1), np.frompyfunc(math.erfc, 1, 1)
