@@ -23,7 +23,7 @@ import mpmath
 import sympy as sp
 
 from .limit_at import limit_at
-from .limits import time_limit
+from .limits import StepTimeout, time_limit
 from .ops import derivative, kinks, to_elementary
 from .steps import Step, eq, joined, phrase
 
@@ -135,6 +135,18 @@ def _kinks(f, x, interval):
     return sorted(points, key=_numeric)
 
 
+def _period(f, x):
+    """A period T > 0 of ``f`` that SymPy finds and the zero test of f(x + T) − f(x) confirms; else None."""
+    try:
+        with time_limit(5):
+            period = sp.periodicity(f, x)
+            if period is None or not (period.is_positive and period.is_finite):
+                return None
+            return period if sp.simplify(f.subs(x, x + period) - f) == 0 else None
+    except (StepTimeout, NotImplementedError, ValueError, TypeError, RecursionError):
+        return None
+
+
 def _midpoint(a, b):
     if a == -sp.oo and b == sp.oo:
         return sp.S.Zero
@@ -152,6 +164,9 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
     >>> r = extremum(x**2 - sp.Abs(x), x, kind="min")
     >>> r.value, r.points
     (-1/4, (-1/2, 1/2))
+    >>> r = extremum(sp.cos(x), x, kind="min")  # periodic: over one closed period [0, 2π]
+    >>> r.value, r.points
+    (-1, (pi,))
     """
     if f.free_symbols - {x}:
         raise Undecided("the extremum depends on other variables: "
@@ -159,6 +174,12 @@ def extremum(f, x, interval=sp.S.Reals, kind="max") -> Extremum:
     sign = 1 if kind == "max" else -1
     fe = sp.piecewise_fold(to_elementary(f))
     steps = []
+    period = _period(fe, x) if interval == sp.S.Reals else None
+    if period is not None:  # cos x on ℝ: critical points without end; one closed period holds every value
+        steps.append(Step(phrase("f(", x, " + ", period, ") − f(", x, ") = 0"),
+                          f"f is periodic, so its {'sup' if kind == 'max' else 'inf'} over ℝ is that over "
+                          "one closed period, and attained"))
+        interval = sp.Interval(0, period)
     lo, hi = interval.inf, interval.sup
     kinks = _kinks(fe, x, interval)
     if kinks:

@@ -123,6 +123,32 @@ def test_strict_inequality_reaching_equality_at_an_irrational_point(claim, assum
     assert verify(weak, assume).status == "proved", weak  # and nowhere below it: the only violation
 
 
+# Periodic: the critical points never end, so one closed period is searched.  Each: the claim, a
+# minimiser worked out by hand, and lhs − rhs (or rhs − lhs) by hand for mpmath.
+_EQUAL_ONCE_A_PERIOD = [
+    ("cos(x) > -1", lambda: mpmath.pi, lambda x: mpmath.cos(x) + 1),
+    ("sin(x)**2 + cos(x) < 5/4", lambda: mpmath.pi / 3, lambda x: mpmath.mpf(5) / 4 - mpmath.sin(x)**2 - mpmath.cos(x)),
+    ("sin(x)*cos(x) < 1/2", lambda: mpmath.pi / 4, lambda x: mpmath.mpf(1) / 2 - mpmath.sin(x) * mpmath.cos(x)),
+    # cos²x − sin(2x)/3 = 1/2 + (√13/6)·cos(2x + atan(2/3)): least at 2x + atan(2/3) = π
+    ("cos(x)**2 - sin(2*x)/3 > 1/2 - sqrt(13)/6", lambda: mpmath.pi / 2 - mpmath.atan(mpmath.mpf(2) / 3) / 2,
+     lambda x: mpmath.cos(x)**2 - mpmath.sin(2 * x) / 3 - mpmath.mpf(1) / 2 + mpmath.sqrt(13) / 6),
+]
+
+
+@pytest.mark.parametrize("claim, where, margin", _EQUAL_ONCE_A_PERIOD, ids=[c[0] for c in _EQUAL_ONCE_A_PERIOD])
+def test_a_periodic_strict_claim_reaching_equality_is_refuted(claim, where, margin):
+    import sympy as sp
+    from derive.lang import parse_expression
+    v = verify(claim)
+    assert v.status == "refuted", (v.status, v.reason)
+    with mpmath.workdps(60):
+        assert abs(margin(where())) < mpmath.mpf(10) ** -50  # the hand label: equality at the hand minimiser
+        at = mpmath.mpf(str(sp.N(parse_expression(v.counterexample["x"]), 60)))
+        assert abs(margin(at)) < mpmath.mpf(10) ** -50, v.counterexample  # and at the tool's point
+    weak = claim.replace(">", ">=").replace("<", "<=")
+    assert verify(weak).status == "proved", weak
+
+
 def test_an_irrational_minimiser_is_shown_by_a_shorter_point_that_also_violates():
     v, point = _refuted_by("exp(x) > 3*x", ">", lambda x: (mpmath.exp(x), 3 * x))  # minimiser log 3 ≈ 1.0986
     assert v.counterexample == {"x": "1"}, v.counterexample  # one digit already violates it: e < 3
