@@ -17,6 +17,7 @@ guesses.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import mpmath
@@ -145,6 +146,71 @@ def _period(f, x):
             return period if sp.simplify(f.subs(x, x + period) - f) == 0 else None
     except (StepTimeout, NotImplementedError, ValueError, TypeError, RecursionError):
         return None
+
+
+def _covering(interval) -> list:
+    """Expressions in a fresh sign-known variable whose values, together, are exactly ``interval``.
+
+    >>> len(_covering(sp.Interval(0, 1))), len(_covering(sp.Interval.open(0, 1)))  # [0, 1): 0 + t/(1 + t), t ≥ 0
+    (2, 1)
+    >>> _covering(sp.Interval.open(2, sp.oo))[0].free_symbols.pop().is_positive  # 2 + t, t > 0
+    True
+    """
+    lo, hi = interval.inf, interval.sup
+    closed_lo, closed_hi = lo in interval, hi in interval
+    if lo.is_infinite and hi.is_infinite:
+        return [sp.Dummy("r", real=True)]
+    if hi.is_infinite:
+        return [lo + sp.Dummy("t", **({"nonnegative": True} if closed_lo else {"positive": True}))]
+    if lo.is_infinite:
+        return [hi - sp.Dummy("t", **({"nonnegative": True} if closed_hi else {"positive": True}))]
+    width = hi - lo  # t/(1 + t) runs over [0, 1) for t ≥ 0: one map from each closed end
+    t = sp.Dummy("t", nonnegative=True)
+    if closed_lo or closed_hi:
+        return ([lo + width * t / (1 + t)] if closed_lo else []) + ([hi - width * t / (1 + t)] if closed_hi else [])
+    t = sp.Dummy("t", positive=True)
+    return [lo + width * t / (1 + t)]
+
+
+def vertex(f, x, kind, ranges) -> Extremum | None:
+    """The extremum over ℝ of ``f``, a parabola in ``x`` whose coefficients hold other variables; else None.
+
+    ``ranges`` maps each other variable to its interval.  The leading
+    coefficient A must have the right sign (A < 0 for a maximum) for every
+    value in those ranges, shown by SymPy's sign rules after each variable
+    is written through a variable of known sign (:func:`_covering`).  Then
+    the vertex −B/(2A) is the one extremiser.
+
+    >>> w, a, l = sp.symbols('w a l', real=True)
+    >>> r = vertex(-((w - a)**2 + l*w**2) / 2, w, "max", {l: sp.Interval.open(0, sp.oo)})
+    >>> r.points, sp.factor(r.value)
+    ((a/(l + 1),), -a**2*l/(2*(l + 1)))
+    >>> vertex(-((w - a)**2 + l*w**2) / 2, w, "max", {}) is None  # l < −1 would make it convex
+    True
+    """
+    try:
+        poly = sp.Poly(to_elementary(f), x)
+    except sp.PolynomialError:
+        return None
+    if poly.degree() != 2:
+        return None
+    A, B, C = poly.all_coeffs()
+    sign = 1 if kind == "max" else -1
+    names = sorted(A.free_symbols, key=sp.default_sort_key)
+    for values in itertools.product(*(_covering(ranges.get(v, sp.S.Reals)) for v in names)):
+        if sp.together((-sign * A).xreplace(dict(zip(names, values)))).is_positive is not True:
+            return None
+    point = sp.factor(-B / (2 * A))
+    value = sp.factor(C - B**2 / (4 * A))
+    where = "maximum" if kind == "max" else "minimum"
+    others = ", ".join(sorted(v.name for v in A.free_symbols))
+    steps = (Step(phrase("f = ", poly.as_expr(), "; the coefficient of ", x, "², ", A, ", is ",
+                         "< 0" if sign > 0 else "> 0"),
+                  f"a parabola in {x} opening {'down' if sign > 0 else 'up'}"
+                  + (f", for every admissible {others} (SymPy's sign rules)" if others else "")),
+             Step(phrase("f′(", x, ") = 0 at ", x, " = ", point, "; f there = ", value),
+                  f"its vertex, the one {where}"))
+    return Extremum(kind, value, (point,), steps)
 
 
 def _midpoint(a, b):

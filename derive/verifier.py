@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .extrema import Undecided, extremum
+from .extrema import Undecided, extremum, vertex
 from .lowered import decide_lowered
 from .numbers import exact_point, shown
 from .lang import Argmax, Claim, Diff, Infimum, Supremum, needs_lowering, prepare, with_domains
@@ -103,7 +103,10 @@ def _resolve_extrema(expr, domains, steps):
         interval = domain.interval if domain is not None else sp.S.Reals
         kind = "min" if isinstance(node, Infimum) else "max"
         inner = _resolve_extrema(f, domains, steps)
-        result = extremum(inner, x, interval, kind)
+        others = inner.free_symbols - {x}
+        result = vertex(inner, x, kind, {v: domains[v.name].interval for v in others if v.name in domains}) \
+            if others and interval == sp.S.Reals else None
+        result = result or extremum(inner, x, interval, kind)
         steps.extend(result.steps)
         if isinstance(node, Argmax):
             if len(result.points) != 1:

@@ -263,3 +263,25 @@ def test_the_search_keeps_each_candidate_where_it_first_occurs():
         rows = rng.integers(0, span, (n, k)).astype(np.int64)
         expected = [list(r) for r in dict.fromkeys(map(tuple, rows.tolist()))]
         assert _first_of_each(rows).tolist() == expected
+
+
+# A parabola in w whose coefficients hold other variables: the vertex is the extremiser only where the
+# leading coefficient keeps its sign over the whole range of those variables.  Labels by hand: ridge
+# shrinkage a/(1 + l) for (w − a)²/2 + l·w²/2; with l·w² (no 1/2) it is a/(1 + 2l); min of l·w² − 2w is −1/l.
+@pytest.mark.parametrize("claim, assume, status", [
+    ("argmax(-((w - a)**2/2 + l*w**2/2), w) = a/(1 + l)", ["l > 0"], "proved"),
+    ("argmax(-((w - a)**2/2 + l*w**2), w) = a/(1 + 2*l)", ["l > 0"], "proved"),
+    ("min(l*w**2 - 2*w, w) = -1/l", ["l > 0"], "proved"),
+    ("argmax(-(w - a)**2 + l*w**2, w) = a/(1 - l)", ["l in [0, 1)"], "proved"),
+    ("argmax(-((w - a)**2/2 + l*w**2), w) = a/(1 + l)", ["l > 0"], "refuted"),
+    # the parabola turns over inside the range: never proved (l = 1 leaves no maximum, l ≤ 0 no minimum)
+    ("argmax(-(w - a)**2 + l*w**2, w) = a/(1 - l)", ["l in [0, 1]"], "unknown"),
+    ("min(l*w**2 - 2*w, w) = -1/l", ["l >= 0"], "unknown"),
+    ("argmax(-((w - a)**2/2 + l*w**2/2), w) = a/(1 + l)", [], "unknown"),
+])
+def test_a_parametric_parabola_is_decided_by_its_vertex_only_where_it_keeps_its_shape(claim, assume, status):
+    v = verify(claim, assume)
+    assert v.status == status, (v.status, v.reason)
+    if status == "refuted":  # a = 1, l = 1: the maximiser of −((w − 1)²/2 + w²) is 1/3, not 1/2
+        a, l = (Fraction(v.counterexample[k]) for k in ("a", "l"))
+        assert a / (1 + 2 * l) != a / (1 + l)
