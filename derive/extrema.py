@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
+from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from .limit_at import limit_at
 from .limits import StepTimeout, time_limit
@@ -138,6 +139,8 @@ def _kinks(f, x, interval):
 
 def _period(f, x):
     """A period T > 0 of ``f`` that SymPy finds and the zero test of f(x + T) − f(x) confirms; else None."""
+    if not f.has(TrigonometricFunction, sp.Mod):  # nothing else derive writes repeats: skip SymPy's search
+        return None
     try:
         with time_limit(5):
             period = sp.periodicity(f, x)

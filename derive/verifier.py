@@ -38,6 +38,7 @@ supported 4   numeric agreement only: evidence, not a proof, not success
 from __future__ import annotations
 
 
+import mpmath
 import sympy as sp
 
 from .extrema import Undecided, extremum, vertex
@@ -147,7 +148,6 @@ def _decimal(v, digits):
     >>> _decimal(sp.log(3), 1), _decimal(sp.exp(-1), 2), _decimal(100 * sp.log(100), 3)
     (1, 37/100, 461)
     """
-    import mpmath
     with mpmath.workdps(digits + 20):
         return sp.Rational(mpmath.nstr(mpmath.mpf(sp.N(v, digits + 20)), digits, strip_zeros=True))
 

@@ -281,7 +281,7 @@ class Context:
 
     def known(self) -> set:
         """Every name the note's definitions in scope define or use."""
-        names = set(self.definitions) | set(self.values)
+        names = self.known_names()
         for d in self.definitions.values():
             names.update(d.variables)
             names.update(_names(d.body))

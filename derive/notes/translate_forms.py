@@ -87,7 +87,7 @@ class _Forms:
         if base.kind == "macro" and base.value in ("mathbf", "boldsymbol", "bm", "mathit", "vec", "mathsf",
                                                    "mathcal", "mathrm", "operatorname") and base.args:
             inner = base.args[0]
-            word = "".join(n.value for n in inner.args if n.kind == "char")
+            word = _chars(inner)
             if len(inner.args) == 1:
                 return self.base_name(_single(inner))
             if word.isascii() and _WORDS_RE.match(word) and len(word) == len(inner.args):
@@ -141,7 +141,7 @@ class _Forms:
         rest = items[arrows[0] + 1:]
         side = ""
         if rest and rest[-1].kind == "scripts" and rest[-1].args[2] is not None:
-            mark = "".join(n.value for n in rest[-1].args[2].args if n.kind == "char")
+            mark = _chars(rest[-1].args[2])
             if mark in ("+", "-"):
                 side = f", '{mark}'"
                 rest = rest[:-1] + [rest[-1].args[0]]
@@ -174,7 +174,7 @@ class _Forms:
         if top is not None and bottom is not None:
             (rest, order), (var_items, order2) = top, bottom
             if order > 1 and order2 == 1 and len(var_items) == 1 and var_items[0].kind == "scripts" \
-                    and var_items[0].args[1] is None and _digits(var_items[0].args[2]) == str(order):
+                    and var_items[0].args[1] is None and _chars(var_items[0].args[2]) == str(order):
                 var_items, order2 = [var_items[0].args[0]], order  # d²/dz²: the power on the variable, (dz)²
             var = self.side(var_items) if var_items else None
             if var is None or not NAME_RE.match(var) or order != order2:
@@ -255,12 +255,12 @@ class _Forms:
             return self.letters(base, seq) if base.isalpha() and name in ("mathbf", "boldsymbol", "bm") \
                 else self.name(base, seq)
         if name in ("mathrm", "operatorname", "mathop", "text", "textrm", "mbox"):
-            word = "".join(n.value for n in node.args[0].args if n.kind == "char") if node.args else ""
+            word = _chars(node.args[0]) if node.args else ""
             if len(word) != len(node.args[0].args):
                 raise Unreadable(f"\\{name} of something that is not a word")
             return self.word(word, seq)
         if name == "mathbb":
-            letter = "".join(n.value for n in node.args[0].args if n.kind == "char") if node.args else ""
+            letter = _chars(node.args[0]) if node.args else ""
             if letter == "E" and not seq.done() and (_ch(seq.peek(), "(") or _ch(seq.peek(), "[")):
                 return self.expectation(seq)
             raise Unreadable("a set such as ℝⁿ, or an expectation of something the note gives no distribution for")
@@ -404,8 +404,8 @@ def _is_prime(sup) -> bool:
     return bool(items) and all(_mac(n, "prime") or _ch(n, "'") for n in items)
 
 
-def _digits(group) -> str:
-    """The characters of a script's group (``^2`` → '2'); '' for none."""
+def _chars(group) -> str:
+    """The characters of a group (``^2`` → '2', ``\\text{softmax}`` → 'softmax'); '' for none."""
     return "".join(n.value for n in group.args if n.kind == "char") if group is not None else ""
 
 
@@ -415,7 +415,7 @@ def _differential(items):
         return None
     head, order = items[0], 1
     if head.kind == "scripts" and head.args[1] is None and head.args[2] is not None:
-        power = _digits(head.args[2])
+        power = _chars(head.args[2])
         if not power.isdigit():
             return None
         head, order = head.args[0], int(power)
@@ -426,6 +426,6 @@ def _differential(items):
         return None
     rest = list(items[1:])
     if rest and rest[-1].kind == "scripts" and rest[-1].args[1] is None and rest[-1].args[2] is not None and order > 1:
-        if _digits(rest[-1].args[2]) == str(order):
+        if _chars(rest[-1].args[2]) == str(order):
             rest[-1] = rest[-1].args[0]
     return rest, order
